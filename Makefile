@@ -1,0 +1,82 @@
+# Newsline. `make run` and `make test` are the two commands a newcomer needs (README.md).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The embedded mode: SQLite file in var/, in-process cache, eager Celery.
+RUN_ENV := DEBUG=1
+# Tests run against the real services (pytest-django turns DEBUG off while they run).
+TEST_ENV := DEBUG=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL)
+
+.PHONY: help venv run test test-pg test-sqlite lint format services bench-api clean
+
+help:
+	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (SQLite)"
+	@echo "make test   - install, make sure PostgreSQL and Redis run, run the whole suite"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench-api - wrk against gunicorn + PostgreSQL with the demo data"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: venv
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Start PostgreSQL and Redis when they are installed but stopped; fail saying which is missing.
+services:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then \
+	    echo "starting PostgreSQL"; \
+	    pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start || true; \
+	    for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	  fi; \
+	fi
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432 and could not be started" >&2; exit 1; }
+	@if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
+	  if command -v redis-server >/dev/null; then \
+	    echo "starting Redis"; \
+	    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+	    for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; \
+	  fi; \
+	fi
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not reachable on 127.0.0.1:6379 and could not be started" >&2; exit 1; }
+	@echo "PostgreSQL and Redis are up"
+
+test: venv services test-pg test-sqlite
+
+test-pg: venv
+	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider
+
+# The embedded default must not silently break: the API tests again on SQLite, no Redis.
+test-sqlite: venv
+	DEBUG=1 $(BIN)/pytest -p no:cacheprovider -m "not e2e" tests/newsapi tests/backend
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,147 @@
+"""Keyset (cursor) pagination: stable while new items arrive, one query per page.
+
+A cursor is an opaque token naming the last item seen, by the ordering columns
+(for example ``published_at`` then ``id``), and the direction of travel. Items
+published while a reader scrolls sort before the first page, so nothing on later
+pages repeats or vanishes. A cursor from another list, or a tampered one, is a 400.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import Model, Q, QuerySet
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+FieldType = Literal["datetime", "int", "float"]
+
+
+class PageParams(serializers.Serializer):
+    """The two query parameters every paginated list takes."""
+
+    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE)
+    cursor = serializers.CharField(required=False, max_length=512)
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """An ordering over unique keys: ``fields`` as (attribute, type), all ascending or all descending."""
+
+    name: str
+    fields: Sequence[tuple[str, FieldType]]
+    descending: bool = True
+
+    def encode(self, item: Model, *, forward: bool) -> str:
+        values = [_dump(getattr(item, field), kind) for field, kind in self.fields]
+        raw = json.dumps({"k": self.name, "v": values, "d": "n" if forward else "p"}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def decode(self, token: str) -> tuple[list[Any], bool]:
+        """Return (values, forward) or raise a ValidationError naming the cursor."""
+        error = serializers.ValidationError({"cursor": ["This cursor is not valid for this list."]})
+        try:
+            padded = token + "=" * (-len(token) % 4)
+            data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise error from None
+        if not isinstance(data, dict) or data.get("k") != self.name or data.get("d") not in ("n", "p"):
+            raise error
+        raw_values = data.get("v")
+        if not isinstance(raw_values, list) or len(raw_values) != len(self.fields):
+            raise error
+        try:
+            values = [_load(value, kind) for value, (_, kind) in zip(raw_values, self.fields, strict=True)]
+        except (TypeError, ValueError):
+            raise error from None
+        return values, data["d"] == "n"
+
+    def after(self, values: list[Any], *, forward: bool) -> Q:
+        """Rows strictly past ``values`` in the direction of travel (row-value comparison, spelled out)."""
+        go_down = self.descending == forward
+        op = "lt" if go_down else "gt"
+        condition = Q()
+        for index in range(len(self.fields) - 1, -1, -1):
+            field = self.fields[index][0]
+            strict = Q(**{f"{field}__{op}": values[index]})
+            if index == len(self.fields) - 1:
+                condition = strict
+            else:
+                condition = strict | (Q(**{field: values[index]}) & condition)
+        return condition
+
+    def order_by(self, *, forward: bool) -> list[str]:
+        go_down = self.descending == forward
+        return [("-" if go_down else "") + field for field, _ in self.fields]
+
+
+def _dump(value: Any, kind: FieldType) -> Any:
+    if kind == "datetime":
+        return value.isoformat()
+    if kind == "float":
+        return float(value)
+    return int(value)
+
+
+def _load(value: Any, kind: FieldType) -> Any:
+    if kind == "datetime":
+        if not isinstance(value, str):
+            raise TypeError
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError
+        return parsed
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError
+        return float(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError
+    return value
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    next: str | None
+    previous: str | None
+
+    def as_dict(self, results: list[Any]) -> dict[str, Any]:
+        return {"next": self.next, "previous": self.previous, "results": results}
+
+
+def paginate(queryset: QuerySet[Any], request: Request, keyset: Keyset) -> Page:
+    """Fetch one page of ``queryset`` (already filtered, not yet ordered) in one query."""
+    params = PageParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    page_size: int = params.validated_data["page_size"]
+    token: str | None = params.validated_data.get("cursor")
+
+    forward = True
+    if token:
+        values, forward = keyset.decode(token)
+        queryset = queryset.filter(keyset.after(values, forward=forward))
+    rows = list(queryset.order_by(*keyset.order_by(forward=forward))[: page_size + 1])
+    has_more = len(rows) > page_size
+    rows = rows[:page_size]
+    if not forward:
+        rows.reverse()
+
+    base = remove_query_param(request.build_absolute_uri(), "cursor")
+    next_url = previous_url = None
+    if rows:
+        if has_more or not forward:
+            next_url = replace_query_param(base, "cursor", keyset.encode(rows[-1], forward=True))
+        if token and (forward or has_more):
+            previous_url = replace_query_param(base, "cursor", keyset.encode(rows[0], forward=False))
+    elif token and not forward:
+        next_url = base  # scrolled back past the start: the first page is the way on
+    return Page(items=rows, next=next_url, previous=previous_url)

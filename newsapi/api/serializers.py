@@ -1,0 +1,140 @@
+"""Output shapes of the read API (API.md). Every serializer names its fields."""
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.encoding import iri_to_uri
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from newsapi.models import Article, Author, Edition, Image, Section, Tag
+
+
+def _absolute(context: dict[str, Any], url: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class EditionSerializer(serializers.ModelSerializer[Edition]):
+    class Meta:
+        model = Edition
+        fields = ["code", "name", "dir", "is_default"]
+        read_only_fields = fields
+
+
+class SectionSerializer(serializers.ModelSerializer[Section]):
+    name = serializers.CharField(read_only=True, help_text="The section's name in the requested edition.")
+
+    class Meta:
+        model = Section
+        fields = ["slug", "name", "position"]
+        read_only_fields = fields
+
+
+class SectionRefSerializer(serializers.Serializer[Article]):
+    slug = serializers.CharField(source="section.slug")
+    name = serializers.CharField(source="section_name")
+
+
+class TagRefSerializer(serializers.ModelSerializer[Tag]):
+    class Meta:
+        model = Tag
+        fields = ["slug", "name"]
+        read_only_fields = fields
+
+
+class AuthorSerializer(serializers.ModelSerializer[Author]):
+    class Meta:
+        model = Author
+        fields = ["slug", "name"]
+        read_only_fields = fields
+
+
+class RenditionSerializer(serializers.Serializer[Any]):
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    format = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, rendition: Any) -> str:
+        return _absolute(self.context, rendition.file.url)
+
+
+class ImageSerializer(serializers.ModelSerializer[Image]):
+    url = serializers.SerializerMethodField()
+    renditions = RenditionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Image
+        fields = ["url", "width", "height", "caption", "credit", "alt", "renditions"]
+        read_only_fields = fields
+
+    def get_url(self, image: Image) -> str:
+        return _absolute(self.context, image.file.url)
+
+
+class ArticleCardSerializer(serializers.ModelSerializer[Article]):
+    language = serializers.CharField(source="edition.code", read_only=True)
+    dir = serializers.ChoiceField(source="edition.dir", choices=["ltr", "rtl"], read_only=True)
+    section = SectionRefSerializer(source="*", read_only=True)
+    tags = TagRefSerializer(many=True, read_only=True)
+    image = ImageSerializer(read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField(help_text="Canonical web address of the article.")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "slug", "language", "dir", "title", "summary", "section", "tags", "image", "credit",
+            "is_breaking", "published_at", "updated_at", "url", "reading_time_minutes",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_url(self, article: Article) -> str:
+        return iri_to_uri(f"{settings.SITE_URL}/{article.edition.code}/{article.section.slug}/{article.pk}/{article.slug}/")
+
+
+class TranslationSerializer(serializers.Serializer[dict[str, Any]]):
+    language = serializers.CharField()
+    id = serializers.IntegerField()
+
+
+class ArticleFullSerializer(ArticleCardSerializer):
+    """The detail profile: card fields, the sanitised body, authors, related cards, translations."""
+
+    authors = AuthorSerializer(many=True, read_only=True)
+    related = serializers.SerializerMethodField()
+    translations = serializers.SerializerMethodField()
+
+    class Meta(ArticleCardSerializer.Meta):
+        fields = [*ArticleCardSerializer.Meta.fields, "body_html", "authors", "related", "translations"]
+        read_only_fields = fields
+
+    @extend_schema_field(ArticleCardSerializer(many=True))
+    def get_related(self, article: Article) -> list[dict[str, Any]]:
+        return ArticleCardSerializer(self.context["related"], many=True, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, article: Article) -> list[dict[str, Any]]:
+        return self.context["translations"]  # type: ignore[no-any-return]
+
+
+class ArticleSyncSerializer(ArticleCardSerializer):
+    """A live article in the sync feed: everything an offline reader needs to show it."""
+
+    deleted = serializers.BooleanField(default=False, read_only=True)
+    authors = AuthorSerializer(many=True, read_only=True)
+
+    class Meta(ArticleCardSerializer.Meta):
+        fields = ["deleted", *ArticleCardSerializer.Meta.fields, "body_html", "authors"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Article) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["deleted"] = False
+        return data
+
+
+class TombstoneSerializer(serializers.Serializer[Article]):
+    id = serializers.IntegerField(read_only=True)
+    deleted = serializers.BooleanField(read_only=True, default=True)
+    reason = serializers.CharField(read_only=True, help_text="Why the article is gone, e.g. unpublished.")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from newsapi.api import views
+
+urlpatterns = [
+    path("editions/", views.EditionListView.as_view(), name="edition-list"),
+    path("sections/", views.SectionListView.as_view(), name="section-list"),
+    path("articles/", views.ArticleListView.as_view(), name="article-list"),
+    path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("home/", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("sync/", views.SyncView.as_view(), name="sync"),
+    path("app-config/", views.AppConfigView.as_view(), name="app-config"),
+]

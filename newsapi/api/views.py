@@ -1,0 +1,253 @@
+"""The read side of the mobile API (API.md, "Content"). Validate → select → serialize → cache headers."""
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.api.http_cache import public_cache
+from backend.api.pagination import Keyset, PageParams, paginate
+from backend.api.schema import PROBLEM_RESPONSES, paginated
+from newsapi import selectors
+from newsapi.api import params
+from newsapi.api.serializers import (
+    ArticleCardSerializer,
+    ArticleFullSerializer,
+    ArticleSyncSerializer,
+    EditionSerializer,
+    SectionSerializer,
+    TagRefSerializer,
+    TombstoneSerializer,
+)
+from newsapi.models import AppRelease, Article, ArticleStatus, Edition
+
+FEED = Keyset("feed", [("published_at", "datetime"), ("id", "int")], descending=True)
+SEARCH = Keyset("search", [("rank", "float"), ("id", "int")], descending=True)
+SYNC = Keyset("sync", [("updated_at", "datetime"), ("id", "int")], descending=False)
+
+LANG = OpenApiParameter("lang", str, description="Edition language code; the default edition when absent.")
+PAGE = [
+    OpenApiParameter("page_size", int, description="1 to 100, default 20."),
+    OpenApiParameter("cursor", str, description="The opaque cursor from a previous page's next or previous link."),
+]
+
+
+def _edition_keys(edition: Edition) -> list[str]:
+    return [f"edition-{edition.code}"]
+
+
+def _article_keys(articles: list[Article]) -> list[str]:
+    return [f"article-{article.pk}" for article in articles]
+
+
+class EditionListView(APIView):
+    @extend_schema(responses={200: EditionSerializer(many=True), **PROBLEM_RESPONSES}, operation_id="editions_list")
+    def get(self, request: Request) -> Response:
+        editions = list(selectors.edition_list())
+        response = Response(EditionSerializer(editions, many=True).data)
+        return public_cache(response, keys=["editions"])  # type: ignore[return-value]
+
+
+class SectionListView(APIView):
+    @extend_schema(parameters=[LANG], responses={200: SectionSerializer(many=True), **PROBLEM_RESPONSES})
+    def get(self, request: Request) -> Response:
+        edition = params.validated(params.EditionParams, request)["lang"]
+        sections = list(selectors.section_list(edition=edition))
+        response = Response(SectionSerializer(sections, many=True).data)
+        return public_cache(response, keys=["sections", *_edition_keys(edition)])  # type: ignore[return-value]
+
+
+class ArticleListView(APIView):
+    @extend_schema(
+        parameters=[params.ArticleListParams, PageParams],
+        responses={200: paginated(ArticleCardSerializer), **PROBLEM_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        filters = params.validated(params.ArticleListParams, request)
+        edition = filters.pop("lang")
+        page = paginate(selectors.article_cards(edition=edition, **filters), request, FEED)
+        response = Response(page.as_dict(ArticleCardSerializer(page.items, many=True, context={"request": request}).data))
+        keys = [f"articles-{edition.code}", *_edition_keys(edition), *_article_keys(page.items)]
+        if filters.get("section"):
+            keys.append(f"section-{filters['section'].slug}")
+        return public_cache(  # type: ignore[return-value]
+            response, keys=keys, last_modified=selectors.edition_last_modified(edition=edition)
+        )
+
+
+class ArticleDetailView(APIView):
+    @extend_schema(responses={200: ArticleFullSerializer, **PROBLEM_RESPONSES})
+    def get(self, request: Request, pk: int) -> Response:
+        article = selectors.article_detail(article_id=pk)
+        if article is None:
+            raise NotFound("No published article has this id.")
+        related = selectors.article_related(article=article)
+        context = {
+            "request": request,
+            "related": related,
+            "translations": selectors.article_translations(article=article),
+        }
+        response = Response(ArticleFullSerializer(article, context=context).data)
+        keys = [
+            f"article-{article.pk}",
+            f"section-{article.section.slug}",
+            *_edition_keys(article.edition),
+            *_article_keys(related),
+        ]
+        return public_cache(  # type: ignore[return-value]
+            response, keys=keys, last_modified=selectors.edition_last_modified(edition=article.edition)
+        )
+
+
+class HomeSectionSerializer(serializers.Serializer[Any]):
+    section = SectionSerializer()
+    articles = ArticleCardSerializer(many=True)
+
+
+class HomeSerializer(serializers.Serializer[Any]):
+    breaking = ArticleCardSerializer(many=True, help_text="Breaking news of the last 24 hours, newest first.")
+    top = ArticleCardSerializer(many=True, help_text="The latest stories.")
+    sections = HomeSectionSerializer(many=True)
+    most_read = ArticleCardSerializer(many=True)
+
+
+class HomeView(APIView):
+    @extend_schema(parameters=[LANG], responses={200: HomeSerializer, **PROBLEM_RESPONSES})
+    def get(self, request: Request) -> Response:
+        edition = params.validated(params.EditionParams, request)["lang"]
+        feed = selectors.home_feed(edition=edition)
+        response = Response(HomeSerializer(feed, context={"request": request}).data)
+        return public_cache(  # type: ignore[return-value]
+            response,
+            keys=[f"home-{edition.code}", *_edition_keys(edition)],
+            last_modified=selectors.edition_last_modified(edition=edition),
+        )
+
+
+class SearchView(APIView):
+    @extend_schema(
+        parameters=[params.SearchParams, PageParams],
+        responses={200: paginated(ArticleCardSerializer), **PROBLEM_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        query = params.validated(params.SearchParams, request)
+        edition = query["lang"]
+        results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"))
+        page = paginate(results, request, SEARCH)
+        response = Response(page.as_dict(ArticleCardSerializer(page.items, many=True, context={"request": request}).data))
+        return public_cache(  # type: ignore[return-value]
+            response,
+            keys=[f"search-{edition.code}", *_edition_keys(edition), *_article_keys(page.items)],
+            last_modified=selectors.edition_last_modified(edition=edition),
+        )
+
+
+class TagPageSerializer(serializers.Serializer[Any]):
+    tag = TagRefSerializer()
+    language = serializers.CharField()
+    dir = serializers.ChoiceField(choices=["ltr", "rtl"])
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ArticleCardSerializer(many=True)
+
+
+class TagDetailView(APIView):
+    @extend_schema(parameters=[LANG, *PAGE], responses={200: TagPageSerializer, **PROBLEM_RESPONSES})
+    def get(self, request: Request, slug: str) -> Response:
+        edition = params.validated(params.EditionParams, request)["lang"]
+        tag = selectors.tag_for_edition(edition=edition, slug=slug)
+        if tag is None:
+            raise NotFound("No tag has this slug in this edition.")
+        page = paginate(selectors.article_cards(edition=edition, tag=tag), request, FEED)
+        cards = ArticleCardSerializer(page.items, many=True, context={"request": request}).data
+        body = {"tag": TagRefSerializer(tag).data, "language": edition.code, "dir": edition.dir, **page.as_dict(cards)}
+        return public_cache(  # type: ignore[return-value]
+            Response(body),
+            keys=[f"tag-{edition.code}-{tag.slug}", *_edition_keys(edition), *_article_keys(page.items)],
+            last_modified=selectors.edition_last_modified(edition=edition),
+        )
+
+
+SyncItem = PolymorphicProxySerializer(
+    component_name="SyncItem",
+    serializers=[ArticleSyncSerializer, TombstoneSerializer],
+    resource_type_field_name=None,
+)
+
+
+class SyncPageSerializer(serializers.Serializer[Any]):
+    results = serializers.ListField(child=SyncItem, help_text="Changes, oldest first.")  # type: ignore[arg-type]
+    cursor = serializers.CharField(
+        allow_null=True, help_text="Pass as ?cursor= next time to get only later changes (null: nothing yet)."
+    )
+    has_more = serializers.BooleanField(help_text="More changes are waiting: ask again at once with the cursor.")
+    next = serializers.URLField(allow_null=True)
+
+
+class SyncView(APIView):
+    @extend_schema(parameters=[LANG, *PAGE], responses={200: SyncPageSerializer, **PROBLEM_RESPONSES})
+    def get(self, request: Request) -> Response:
+        edition = params.validated(params.EditionParams, request)["lang"]
+        page = paginate(selectors.sync_changes(edition=edition), request, SYNC)
+        context = {"request": request}
+        results = [
+            ArticleSyncSerializer(article, context=context).data
+            if article.status == ArticleStatus.PUBLISHED
+            else TombstoneSerializer({"id": article.pk, "deleted": True, "reason": article.status}).data
+            for article in page.items
+        ]
+        cursor = SYNC.encode(page.items[-1], forward=True) if page.items else request.query_params.get("cursor")
+        body = {"results": results, "cursor": cursor, "has_more": page.next is not None, "next": page.next}
+        # A sync answer changes with every edit: short freshness, revalidated by ETag.
+        return public_cache(Response(body), keys=[f"sync-{edition.code}", *_edition_keys(edition)], max_age=0)  # type: ignore[return-value]
+
+
+class AppConfigSerializer(serializers.Serializer[Any]):
+    platform = serializers.ChoiceField(choices=["android", "ios"])
+    store_url = serializers.URLField()
+    latest_version = serializers.CharField()
+    min_supported_version = serializers.CharField()
+    update_required = serializers.BooleanField(help_text="The given version is below the minimum supported.")
+    update_available = serializers.BooleanField(help_text="A newer version than the given one is in the store.")
+    editions = EditionSerializer(many=True)
+    feature_flags = serializers.DictField(child=serializers.JSONField())
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    parts = [int(part) for part in version.split(".")]
+    return tuple(parts + [0] * (4 - len(parts)))
+
+
+class AppConfigView(APIView):
+    @extend_schema(
+        parameters=[params.AppConfigParams], responses={200: AppConfigSerializer, **PROBLEM_RESPONSES}
+    )
+    def get(self, request: Request) -> Response:
+        query = params.validated(params.AppConfigParams, request)
+        platform = query["platform"]
+        release = AppRelease.objects.filter(platform=platform).first()
+        if release is not None:
+            store_url, latest, minimum = release.store_url, release.latest_version, release.min_supported_version
+            flags = release.feature_flags
+        else:
+            store_url = settings.APP_STORE_URLS[platform]
+            latest = settings.APP_LATEST_VERSION[platform]
+            minimum = settings.APP_MIN_SUPPORTED_VERSION[platform]
+            flags = {}
+        version = query.get("version")
+        body = {
+            "platform": platform,
+            "store_url": store_url,
+            "latest_version": latest,
+            "min_supported_version": minimum,
+            "update_required": bool(version) and _version_tuple(version) < _version_tuple(minimum),
+            "update_available": bool(version) and _version_tuple(version) < _version_tuple(latest),
+            "editions": EditionSerializer(selectors.edition_list(), many=True).data,
+            "feature_flags": flags,
+        }
+        return public_cache(Response(AppConfigSerializer(body).data), keys=["app-config", "editions"])  # type: ignore[return-value]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NewsapiConfig(AppConfig):
+    name = "newsapi"
+    verbose_name = "Content"

@@ -1,0 +1,239 @@
+"""The content domain: editions (languages), sections, tags, authors, images, articles."""
+
+import math
+import uuid
+
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import RegexValidator
+from django.db import connection, models
+from django.db.models import Q
+from django.utils import timezone
+
+from newsapi.sanitize import html_to_text, sanitize_html
+
+WORDS_PER_MINUTE = 200
+
+
+class TextDirection(models.TextChoices):
+    LTR = "ltr", "left to right"
+    RTL = "rtl", "right to left"
+
+
+class Edition(models.Model):
+    """A language edition of the publication (English, Sorani, Arabic, ...)."""
+
+    code = models.CharField(
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", "Use a BCP 47 code such as en or ckb.")],
+        help_text="BCP 47 language code, e.g. en, ckb, ar.",
+    )
+    name = models.CharField(max_length=64, help_text="The language's name in that language.")
+    dir = models.CharField(max_length=3, choices=TextDirection.choices, default=TextDirection.LTR)
+    is_default = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    search_config = models.CharField(
+        max_length=32,
+        default="simple",
+        help_text="PostgreSQL text search configuration (english, arabic, turkish, or simple).",
+    )
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_edition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Section(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    auto_alert = models.BooleanField(
+        default=False, help_text="Publishing a breaking article here queues a push alert."
+    )
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class SectionName(models.Model):
+    """A section's name in one edition's language."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="names")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["section", "edition"], name="one_name_per_section_edition")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="tags")
+    slug = models.SlugField(max_length=80, allow_unicode=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["edition", "slug"], name="unique_tag_slug_per_edition")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    bio = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Image(models.Model):
+    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=120, blank=True, help_text="Who owns the picture, e.g. Reuters.")
+    alt = models.CharField(max_length=300, blank=True, help_text="What the picture shows, for screen readers.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name
+
+
+class ImageRendition(models.Model):
+    """A resized copy of an image for one screen width."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=8, default="webp")
+    file = models.ImageField(upload_to="renditions/%Y/%m/")
+
+    class Meta:
+        ordering = ["width"]
+        constraints = [
+            models.UniqueConstraint(fields=["image", "width", "format"], name="one_rendition_per_size")
+        ]
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> "ArticleQuerySet":
+        """The only articles a reader may ever see."""
+        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="articles")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    summary = models.CharField(max_length=400, blank=True)
+    body_html = models.TextField(blank=True, help_text="Sanitised on every save.")
+    body_text = models.TextField(blank=True, editable=False)
+    reading_time_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    credit = models.CharField(max_length=120, blank=True, help_text="Source line, e.g. Reuters.")
+    image = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_breaking = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT, editable=False
+    )
+    publish_at = models.DateTimeField(null=True, blank=True, help_text="When a scheduled article goes live.")
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    unpublished_reason = models.CharField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    translation_group = models.UUIDField(
+        default=uuid.uuid4, db_index=True, help_text="Articles sharing this id are translations of one story."
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["edition", "status", "-published_at", "-id"], name="article_feed"),
+            models.Index(fields=["edition", "updated_at", "id"], name="article_sync"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "slug"], name="unique_article_slug_per_edition"),
+            models.CheckConstraint(
+                condition=~Q(status=ArticleStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="published_article_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.body_html = sanitize_html(self.body_html)
+        self.body_text = html_to_text(self.body_html)
+        self.reading_time_minutes = max(1, math.ceil(len(self.body_text.split()) / WORDS_PER_MINUTE))
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "body_text", "reading_time_minutes", "updated_at"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        self.refresh_search_vector()
+
+    def refresh_search_vector(self) -> None:
+        """Index title (A), summary (B) and body (C) with the edition's PostgreSQL configuration."""
+        if connection.vendor != "postgresql":
+            return
+        config = self.edition.search_config
+        vector = (
+            SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("body_text", weight="C", config=config)
+        )
+        Article.objects.filter(pk=self.pk).update(search_vector=vector)
+
+
+class AppPlatform(models.TextChoices):
+    ANDROID = "android", "Android"
+    IOS = "ios", "iOS"
+
+
+class AppRelease(models.Model):
+    """Store link and version rules for one app platform, editable in the admin."""
+
+    platform = models.CharField(max_length=8, choices=AppPlatform.choices, unique=True)
+    store_url = models.URLField()
+    latest_version = models.CharField(max_length=32, validators=[RegexValidator(r"^\d+(\.\d+){0,3}$")])
+    min_supported_version = models.CharField(
+        max_length=32, validators=[RegexValidator(r"^\d+(\.\d+){0,3}$")]
+    )
+    feature_flags = models.JSONField(default=dict, blank=True, help_text='e.g. {"live_blogs": true}')
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.get_platform_display()

@@ -1,0 +1,180 @@
+"""Reads of the content domain. Every reader-facing queryset starts from ``Article.objects.published()``."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from newsapi.models import Article, ArticleStatus, Edition, ImageRendition, Section, SectionName, Tag
+
+RELATED_LIMIT = 6
+HOME_TOP = 10
+HOME_BREAKING = 3
+HOME_PER_SECTION = 4
+BREAKING_WINDOW = timedelta(hours=24)
+
+CARD_DEFERRED = ("body_html", "body_text", "search_vector")
+
+
+def edition_default() -> Edition | None:
+    return Edition.objects.filter(is_default=True).first() or Edition.objects.first()
+
+
+def edition_list() -> QuerySet[Edition]:
+    return Edition.objects.all()
+
+
+def section_list(*, edition: Edition) -> QuerySet[Section]:
+    return Section.objects.annotate(name=_section_name(edition_ref=edition.pk)).order_by("position", "slug")
+
+
+def _section_name(*, edition_ref: Any, section_ref: Any = None) -> Coalesce:
+    names = SectionName.objects.filter(section=section_ref or OuterRef("pk"), edition=edition_ref)
+    fallback = F("section__slug") if section_ref is not None else F("slug")
+    return Coalesce(Subquery(names.values("name")[:1]), fallback, output_field=CharField())
+
+
+def _with_card_relations(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Everything a card needs, in a fixed number of queries whatever the page size."""
+    return (
+        queryset.select_related("edition", "section", "image")
+        .defer(*CARD_DEFERRED)
+        .annotate(section_name=_section_name(edition_ref=OuterRef("edition"), section_ref=OuterRef("section")))
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("id", "slug", "name")),
+            Prefetch("image__renditions", queryset=ImageRendition.objects.all()),
+        )
+    )
+
+
+def article_cards(
+    *,
+    edition: Edition,
+    section: Section | None = None,
+    tag: Tag | None = None,
+    breaking: bool | None = None,
+    published_after: datetime | None = None,
+    published_before: datetime | None = None,
+) -> QuerySet[Article]:
+    queryset = Article.objects.published().filter(edition=edition)
+    if section is not None:
+        queryset = queryset.filter(section=section)
+    if tag is not None:
+        queryset = queryset.filter(tags=tag)
+    if breaking is not None:
+        queryset = queryset.filter(is_breaking=breaking)
+    if published_after is not None:
+        queryset = queryset.filter(published_at__gte=published_after)
+    if published_before is not None:
+        queryset = queryset.filter(published_at__lt=published_before)
+    return _with_card_relations(queryset)
+
+
+def article_detail(*, article_id: int) -> Article | None:
+    queryset = _with_card_relations(Article.objects.published().filter(pk=article_id)).defer(None).defer("search_vector")
+    return queryset.prefetch_related("authors").first()
+
+
+def article_related(*, article: Article) -> list[Article]:
+    """The "see more" strip: same edition, sharing a tag or the section, newest first, never itself."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    queryset = (
+        Article.objects.published()
+        .filter(edition_id=article.edition_id)
+        .filter(Q(section_id=article.section_id) | Q(tags__in=tag_ids))
+        .exclude(pk=article.pk)
+        .distinct()
+    )
+    return list(_with_card_relations(queryset).order_by("-published_at", "-id")[:RELATED_LIMIT])
+
+
+def article_translations(*, article: Article) -> list[dict[str, Any]]:
+    rows = (
+        Article.objects.published()
+        .filter(translation_group=article.translation_group)
+        .exclude(pk=article.pk)
+        .order_by("edition__position", "edition__code")
+        .values("id", "edition__code")
+    )
+    return [{"language": row["edition__code"], "id": row["id"]} for row in rows]
+
+
+def home_feed(*, edition: Edition, now: datetime | None = None) -> dict[str, Any]:
+    """The app's first screen in a fixed number of queries."""
+    now = now or timezone.now()
+    published = article_cards(edition=edition).order_by("-published_at", "-id")
+    breaking = list(published.filter(is_breaking=True, published_at__gte=now - BREAKING_WINDOW)[:HOME_BREAKING])
+    top = list(published[:HOME_TOP])
+    ranked = article_cards(edition=edition).annotate(
+        rank_in_section=Window(
+            expression=RowNumber(),
+            partition_by=[F("section_id")],
+            order_by=[F("published_at").desc(), F("id").desc()],
+        )
+    )
+    per_section = list(ranked.filter(rank_in_section__lte=HOME_PER_SECTION).order_by("-published_at", "-id"))
+    sections = list(section_list(edition=edition))
+    grouped: dict[int, list[Article]] = {section.pk: [] for section in sections}
+    for article in per_section:
+        grouped.setdefault(article.section_id, []).append(article)
+    return {
+        "breaking": breaking,
+        "top": top,
+        "sections": [
+            {"section": section, "articles": grouped[section.pk]} for section in sections if grouped[section.pk]
+        ],
+        "most_read": [],
+    }
+
+
+def article_search(*, edition: Edition, query: str, section: Section | None = None) -> QuerySet[Article]:
+    """Ranked full-text search: PostgreSQL with the edition's configuration, plain matching elsewhere.
+
+    The result has a ``rank`` annotation (higher is better) for keyset pagination.
+    """
+    queryset = article_cards(edition=edition, section=section)
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query, search_type="websearch", config=edition.search_config)
+        return queryset.filter(search_vector=search).annotate(rank=SearchRank(F("search_vector"), search))
+    words = query.split()
+    for word in words:
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body_text__icontains=word)
+        )
+    title_hits = Q()
+    for word in words:
+        title_hits |= Q(title__icontains=word)
+    from django.db.models import Case, FloatField, When
+
+    return queryset.annotate(
+        rank=Case(When(title_hits, then=Value(1.0)), default=Value(0.5), output_field=FloatField())
+    )
+
+
+def sync_changes(*, edition: Edition) -> QuerySet[Article]:
+    """Articles readers have seen or may have seen, with changes old enough to be final."""
+    settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
+    queryset = Article.objects.filter(
+        edition=edition,
+        status__in=[ArticleStatus.PUBLISHED, ArticleStatus.UNPUBLISHED],
+        published_at__isnull=False,
+        updated_at__lte=settled,
+    )
+    return _with_card_relations(queryset).defer(None).defer("search_vector").prefetch_related("authors")
+
+
+def tag_for_edition(*, edition: Edition, slug: str) -> Tag | None:
+    return Tag.objects.filter(edition=edition, slug=slug).first()
+
+
+def edition_last_modified(*, edition: Edition) -> datetime | None:
+    """When anything readers of ``edition`` could see last changed (publishing, edits, withdrawals)."""
+    from django.db.models import Max
+
+    value: datetime | None = Article.objects.filter(edition=edition).aggregate(latest=Max("updated_at"))["latest"]
+    return value
