@@ -78,5 +78,9 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+bench-api: venv services
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python tests/bench/bench_api.py
+
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -9,9 +9,13 @@ installed. Production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS``,
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
+
+# Lets the typed generics the code uses (admin.ModelAdmin[Article], ...) work at runtime.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("NEWSLINE_VAR_DIR", str(BASE_DIR / "var")))
@@ -56,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "backend.api.errors.RequestSizeLimitMiddleware",
     "backend.api.http_cache.ConditionalGetMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "backend.api.http_cache.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,6 +199,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # 3.1 spells a nullable nested object (an article without image) as oneOf [Image, null];
+    # 3.0's allOf + nullable does not allow null to strict validators.
+    "OAS_VERSION": "3.1.0",
 }
 
 # --- Newsline ---------------------------------------------------------------------
@@ -206,9 +213,7 @@ API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 3
 SYNC_SETTLE_SECONDS = env_int("SYNC_SETTLE_SECONDS", 5)
 
 APP_STORE_URLS = {
-    "android": env_str(
-        "ANDROID_STORE_URL", "https://play.google.com/store/apps/details?id=news.newsline.app"
-    ),
+    "android": env_str("ANDROID_STORE_URL", "https://play.google.com/store/apps/details?id=news.newsline.app"),
     "ios": env_str("IOS_STORE_URL", "https://apps.apple.com/app/newsline/id0000000000"),
 }
 APP_LATEST_VERSION = {
@@ -219,6 +224,35 @@ APP_MIN_SUPPORTED_VERSION = {
     "android": env_str("ANDROID_MIN_VERSION", "1.0.0"),
     "ios": env_str("IOS_MIN_VERSION", "1.0.0"),
 }
+
+# --- Push (FCM) ----------------------------------------------------------------------
+# notifications/gateway.py sends through firebase-admin to FCM_ENDPOINT (Google's, or the
+# loopback emulator: `python -m notifications.emulator --port 9099`, FCM_ENDPOINT=http://127.0.0.1:9099).
+FCM_PROJECT_ID = env_str("FCM_PROJECT_ID", "newsline-dev")
+# A service-account JSON file; used for Google's endpoint only (an emulator needs no credentials).
+FCM_CREDENTIALS = env_str("FCM_CREDENTIALS", env_str("GOOGLE_APPLICATION_CREDENTIALS"))
+FCM_ENDPOINT = env_str("FCM_ENDPOINT", "https://fcm.googleapis.com").rstrip("/")
+# Connections to FCM, which is also the number of requests one send_each has in flight.
+FCM_POOL_SIZE = env_int("FCM_POOL_SIZE", 100)
+FCM_TIMEOUT_SECONDS = env_int("FCM_TIMEOUT_SECONDS", 15)
+# Breaking news goes stale: Android ttl and apns-expiration.
+FCM_ALERT_TTL_SECONDS = env_int("FCM_ALERT_TTL_SECONDS", 3600)
+
+# --- Push alert delivery ------------------------------------------------------------
+PUSH_BATCH_SIZE = env_int("PUSH_BATCH_SIZE", 500)  # FCM's send_each limit
+PUSH_MAX_ATTEMPTS = env_int("PUSH_MAX_ATTEMPTS", 5)
+PUSH_RETRY_BASE_SECONDS = float(env_int("PUSH_RETRY_BASE_SECONDS", 2))
+PUSH_RETRY_MAX_SECONDS = float(env_int("PUSH_RETRY_MAX_SECONDS", 600))
+PUSH_QUOTA_BACKOFF_SECONDS = float(env_int("PUSH_QUOTA_BACKOFF_SECONDS", 60))
+# A worker holds a batch this long; past it the recovery sweep hands the batch to another worker.
+PUSH_BATCH_LEASE_SECONDS = env_int("PUSH_BATCH_LEASE_SECONDS", 120)
+PUSH_RECOVERY_INTERVAL_SECONDS = float(env_int("PUSH_RECOVERY_INTERVAL_SECONDS", 30))
+# Editors are asked to confirm twice past this many alerts to one edition in an hour.
+ALERTS_PER_EDITION_HOURLY_WARNING = env_int("ALERTS_PER_EDITION_HOURLY_WARNING", 3)
+DEVICE_STALE_AFTER_DAYS = env_int("DEVICE_STALE_AFTER_DAYS", 60)
+DEVICE_DELETE_AFTER_DAYS = env_int("DEVICE_DELETE_AFTER_DAYS", 270)
+# New devices one client IP may register per day (a flood of random tokens stops here).
+DEVICE_REGISTRATIONS_PER_IP_PER_DAY = env_int("DEVICE_REGISTRATIONS_PER_IP_PER_DAY", 20)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -18,8 +19,12 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     # The embedded mode serves uploads itself; production serves MEDIA_URL from a CDN or the proxy.
+    def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
+        """MEDIA_ROOT is read per request, so a changed setting (tests) is honoured."""
+        return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve_media),
     ]
 
 handler404 = api_handler404

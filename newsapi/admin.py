@@ -2,12 +2,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from newsapi import services
+from newsapi.images import image_generate_renditions
 from newsapi.models import AppRelease, Article, ArticleStatus, Author, Edition, Image, Section, SectionName, Tag
 
 
@@ -45,6 +47,10 @@ class AuthorAdmin(admin.ModelAdmin[Author]):
 class ImageAdmin(admin.ModelAdmin[Image]):
     list_display = ["__str__", "credit", "width", "height", "created_at"]
     search_fields = ["caption", "credit"]
+
+    def save_model(self, request: HttpRequest, obj: Image, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        image_generate_renditions(image=obj, replace="file" in form.changed_data)
 
 
 @admin.register(AppRelease)
@@ -118,7 +124,10 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     @admin.action(description="Send for review")
     def submit_for_review(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         self._each(
-            request, queryset, "sent for review", lambda a: services.article_submit_for_review(article=a, by=request.user)
+            request,
+            queryset,
+            "sent for review",
+            lambda a: services.article_submit_for_review(article=a, by=request.user),
         )
 
     @admin.action(description="Schedule at their publish time")
@@ -149,6 +158,6 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
             "articles": articles,
             "form": form,
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/newsapi/article/unpublish.html", context)

@@ -3,11 +3,13 @@
 import math
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 
 from newsapi.sanitize import html_to_text, sanitize_html
 
@@ -41,9 +43,7 @@ class Edition(models.Model):
     class Meta:
         ordering = ["position", "code"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["is_default"], condition=Q(is_default=True), name="one_default_edition"
-            )
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_edition")
         ]
 
     def __str__(self) -> str:
@@ -53,9 +53,7 @@ class Edition(models.Model):
 class Section(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
-    auto_alert = models.BooleanField(
-        default=False, help_text="Publishing a breaking article here queues a push alert."
-    )
+    auto_alert = models.BooleanField(default=False, help_text="Publishing a breaking article here queues a push alert.")
 
     class Meta:
         ordering = ["position", "slug"]
@@ -72,9 +70,7 @@ class SectionName(models.Model):
     name = models.CharField(max_length=64)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["section", "edition"], name="one_name_per_section_edition")
-        ]
+        constraints = [models.UniqueConstraint(fields=["section", "edition"], name="one_name_per_section_edition")]
 
     def __str__(self) -> str:
         return self.name
@@ -129,9 +125,10 @@ class ImageRendition(models.Model):
 
     class Meta:
         ordering = ["width"]
-        constraints = [
-            models.UniqueConstraint(fields=["image", "width", "format"], name="one_rendition_per_size")
-        ]
+        constraints = [models.UniqueConstraint(fields=["image", "width", "format"], name="one_rendition_per_size")]
+
+    def __str__(self) -> str:
+        return f"image {self.image_id} at {self.width}px ({self.format})"
 
 
 class ArticleStatus(models.TextChoices):
@@ -162,9 +159,7 @@ class Article(models.Model):
     credit = models.CharField(max_length=120, blank=True, help_text="Source line, e.g. Reuters.")
     image = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_breaking = models.BooleanField(default=False)
-    status = models.CharField(
-        max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT, editable=False
-    )
+    status = models.CharField(max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT, editable=False)
     publish_at = models.DateTimeField(null=True, blank=True, help_text="When a scheduled article goes live.")
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     unpublished_reason = models.CharField(max_length=200, blank=True, editable=False)
@@ -218,6 +213,15 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(search_vector=vector)
 
 
+def article_web_url(article: Article) -> str:
+    """The article's canonical address on the publisher's web site."""
+    return iri_to_uri(f"{settings.SITE_URL}/{article.edition.code}/{article.section.slug}/{article.pk}/{article.slug}/")
+
+
+def absolute_media_url(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
+
+
 class AppPlatform(models.TextChoices):
     ANDROID = "android", "Android"
     IOS = "ios", "iOS"
@@ -229,9 +233,7 @@ class AppRelease(models.Model):
     platform = models.CharField(max_length=8, choices=AppPlatform.choices, unique=True)
     store_url = models.URLField()
     latest_version = models.CharField(max_length=32, validators=[RegexValidator(r"^\d+(\.\d+){0,3}$")])
-    min_supported_version = models.CharField(
-        max_length=32, validators=[RegexValidator(r"^\d+(\.\d+){0,3}$")]
-    )
+    min_supported_version = models.CharField(max_length=32, validators=[RegexValidator(r"^\d+(\.\d+){0,3}$")])
     feature_flags = models.JSONField(default=dict, blank=True, help_text='e.g. {"live_blogs": true}')
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,11 +6,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import CharField, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 
-from newsapi.models import Article, ArticleStatus, Edition, ImageRendition, Section, SectionName, Tag
+from newsapi.models import Article, Edition, ImageRendition, Section, SectionName, Tag
 
 RELATED_LIMIT = 6
 HOME_TOP = 10
@@ -34,7 +34,8 @@ def section_list(*, edition: Edition) -> QuerySet[Section]:
 
 
 def _section_name(*, edition_ref: Any, section_ref: Any = None) -> Coalesce:
-    names = SectionName.objects.filter(section=section_ref or OuterRef("pk"), edition=edition_ref)
+    section: Any = section_ref or OuterRef("pk")
+    names = SectionName.objects.filter(section_id=section, edition_id=edition_ref)
     fallback = F("section__slug") if section_ref is not None else F("slug")
     return Coalesce(Subquery(names.values("name")[:1]), fallback, output_field=CharField())
 
@@ -76,7 +77,9 @@ def article_cards(
 
 
 def article_detail(*, article_id: int) -> Article | None:
-    queryset = _with_card_relations(Article.objects.published().filter(pk=article_id)).defer(None).defer("search_vector")
+    queryset = (
+        _with_card_relations(Article.objects.published().filter(pk=article_id)).defer(None).defer("search_vector")
+    )
     return queryset.prefetch_related("authors").first()
 
 
@@ -97,7 +100,7 @@ def article_translations(*, article: Article) -> list[dict[str, Any]]:
     rows = (
         Article.objects.published()
         .filter(translation_group=article.translation_group)
-        .exclude(pk=article.pk)
+        .exclude(edition_id=article.edition_id)  # other editions only; this also leaves out the article itself
         .order_by("edition__position", "edition__code")
         .values("id", "edition__code")
     )
@@ -140,16 +143,16 @@ def article_search(*, edition: Edition, query: str, section: Section | None = No
     queryset = article_cards(edition=edition, section=section)
     if connection.vendor == "postgresql":
         search = SearchQuery(query, search_type="websearch", config=edition.search_config)
-        return queryset.filter(search_vector=search).annotate(rank=SearchRank(F("search_vector"), search))
+        # ts_rank is a float4; as float8 it survives the cursor's round trip exactly, so ties page correctly.
+        rank = Cast(SearchRank(F("search_vector"), search), FloatField())
+        return queryset.filter(search_vector=search).annotate(rank=rank)
     words = query.split()
     for word in words:
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body_text__icontains=word)
-        )
+        queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body_text__icontains=word))
     title_hits = Q()
     for word in words:
         title_hits |= Q(title__icontains=word)
-    from django.db.models import Case, FloatField, When
+    from django.db.models import Case, When
 
     return queryset.annotate(
         rank=Case(When(title_hits, then=Value(1.0)), default=Value(0.5), output_field=FloatField())
@@ -157,18 +160,19 @@ def article_search(*, edition: Edition, query: str, section: Section | None = No
 
 
 def sync_changes(*, edition: Edition) -> QuerySet[Article]:
-    """Articles readers have seen or may have seen, with changes old enough to be final."""
+    """Articles readers have seen or may have seen, with changes old enough to be final.
+
+    Only a published article has ever set ``published_at``; one withdrawn and then rescheduled
+    stays in the feed (as a tombstone) so that offline copies are removed.
+    """
     settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
-    queryset = Article.objects.filter(
-        edition=edition,
-        status__in=[ArticleStatus.PUBLISHED, ArticleStatus.UNPUBLISHED],
-        published_at__isnull=False,
-        updated_at__lte=settled,
-    )
+    queryset = Article.objects.filter(edition=edition, published_at__isnull=False, updated_at__lte=settled)
     return _with_card_relations(queryset).defer(None).defer("search_vector").prefetch_related("authors")
 
 
 def tag_for_edition(*, edition: Edition, slug: str) -> Tag | None:
+    if "\x00" in slug:  # no slug holds NUL, and PostgreSQL refuses to compare text with one
+        return None
     return Tag.objects.filter(edition=edition, slug=slug).first()
 
 

@@ -4,7 +4,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +12,9 @@ from django.utils import timezone
 from newsapi.models import Article, ArticleStatus
 
 logger = logging.getLogger(__name__)
+
+# Who made a change: an editor, or None for the system (the scheduler, the demo loader).
+Actor = AbstractBaseUser | AnonymousUser | None
 
 PUBLISHABLE = {ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.SCHEDULED, ArticleStatus.UNPUBLISHED}
 
@@ -23,11 +26,12 @@ unpublish_hooks: list[PublishHook] = []
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by: AbstractBaseUser | None, send_alert: bool = True) -> Article:
+def article_publish(*, article: Article, by: Actor) -> Article:
     """Make ``article`` visible to readers now. Publishing a published article changes nothing.
 
     ``published_at`` keeps its first value when an article is republished after a
-    withdrawal, so its place in the feed does not jump.
+    withdrawal, so its place in the feed does not jump. Hooks (push alerts) run inside
+    the same transaction, so an alert is queued exactly when the publication commits.
     """
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if locked.status == ArticleStatus.PUBLISHED:
@@ -42,13 +46,13 @@ def article_publish(*, article: Article, by: AbstractBaseUser | None, send_alert
     locked.save()
     logger.info("article %s published by %s", locked.pk, getattr(by, "pk", None))
     for hook in publish_hooks:
-        hook(article=locked, by=by, send_alert=send_alert)
+        hook(article=locked, by=by)
     article.refresh_from_db()
     return locked
 
 
 @transaction.atomic
-def article_schedule(*, article: Article, by: AbstractBaseUser | None, publish_at: datetime) -> Article:
+def article_schedule(*, article: Article, by: Actor, publish_at: datetime) -> Article:
     """Publish ``article`` automatically at ``publish_at`` (the beat task calls ``articles_publish_due``)."""
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if locked.status == ArticleStatus.PUBLISHED:
@@ -63,7 +67,7 @@ def article_schedule(*, article: Article, by: AbstractBaseUser | None, publish_a
 
 
 @transaction.atomic
-def article_submit_for_review(*, article: Article, by: AbstractBaseUser | None) -> Article:
+def article_submit_for_review(*, article: Article, by: Actor) -> Article:
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if locked.status != ArticleStatus.DRAFT:
         raise ValidationError("Only a draft can be sent for review.")
@@ -74,7 +78,7 @@ def article_submit_for_review(*, article: Article, by: AbstractBaseUser | None) 
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article, by: AbstractBaseUser | None, reason: str) -> Article:
+def article_unpublish(*, article: Article, by: Actor, reason: str) -> Article:
     """Withdraw ``article`` from readers. The sync feed turns it into a tombstone."""
     reason = reason.strip()
     if not reason:
@@ -99,9 +103,11 @@ def articles_publish_due(*, now: datetime | None = None) -> list[int]:
     due = Article.objects.filter(status=ArticleStatus.SCHEDULED, publish_at__lte=now).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
-            article = Article.objects.select_for_update(skip_locked=True).filter(
-                pk=pk, status=ArticleStatus.SCHEDULED
-            ).first()
+            article = (
+                Article.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=ArticleStatus.SCHEDULED)
+                .first()
+            )
             if article is None:
                 continue
             article_publish(article=article, by=None)

@@ -14,7 +14,7 @@ def edition(code: str = "en") -> Edition:
     return Edition.objects.get(code=code)
 
 
-class SectionFactory(factory.django.DjangoModelFactory):
+class SectionFactory(factory.django.DjangoModelFactory[Section]):
     class Meta:
         model = Section
         django_get_or_create = ("slug",)
@@ -31,7 +31,7 @@ class SectionFactory(factory.django.DjangoModelFactory):
             SectionName.objects.update_or_create(section=self, edition=edition(code), defaults={"name": name})
 
 
-class TagFactory(factory.django.DjangoModelFactory):
+class TagFactory(factory.django.DjangoModelFactory[Tag]):
     class Meta:
         model = Tag
         django_get_or_create = ("edition", "slug")
@@ -41,7 +41,7 @@ class TagFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
 
 
-class AuthorFactory(factory.django.DjangoModelFactory):
+class AuthorFactory(factory.django.DjangoModelFactory[Author]):
     class Meta:
         model = Author
 
@@ -55,7 +55,7 @@ def png_bytes(width: int = 1200, height: int = 800, color: str = "#336699") -> b
     return buffer.getvalue()
 
 
-class ImageFactory(factory.django.DjangoModelFactory):
+class ImageFactory(factory.django.DjangoModelFactory[Image]):
     class Meta:
         model = Image
 
@@ -65,7 +65,7 @@ class ImageFactory(factory.django.DjangoModelFactory):
     alt = "A column of smoke above low rooftops"
 
 
-class ArticleFactory(factory.django.DjangoModelFactory):
+class ArticleFactory(factory.django.DjangoModelFactory[Article]):
     """A draft by default; use ``published_article`` for a live one."""
 
     class Meta:

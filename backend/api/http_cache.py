@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
@@ -56,6 +57,28 @@ class ConditionalGetMiddleware:
             response=response,
         )
         return conditional if conditional is not None else response
+
+
+class _UnpaddedGZipMiddleware(GZipMiddleware):
+    max_random_bytes = 0
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Django's gzip, except that responses marked by ``public_cache`` are compressed without padding.
+
+    Django pads each gzip body with random bytes against BREACH, so the same content would
+    get a new ETag on every request and never a 304. Public API responses hold no secret to
+    guess; everything else (admin pages with CSRF tokens) keeps the padding.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        super().__init__(get_response)
+        self.unpadded = _UnpaddedGZipMiddleware(get_response)
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if response.has_header("Surrogate-Key"):
+            return self.unpadded.process_response(request, response)
+        return super().process_response(request, response)
 
 
 def _parse_last_modified(response: HttpResponse) -> int | None:

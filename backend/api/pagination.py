@@ -9,9 +9,10 @@ pages repeats or vanishes. A cursor from another list, or a tampered one, is a 4
 import base64
 import binascii
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.db.models import Model, Q, QuerySet
@@ -60,7 +61,7 @@ class Keyset:
             raise error
         try:
             values = [_load(value, kind) for value, (_, kind) in zip(raw_values, self.fields, strict=True)]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise error from None
         return values, data["d"] == "n"
 
@@ -68,14 +69,11 @@ class Keyset:
         """Rows strictly past ``values`` in the direction of travel (row-value comparison, spelled out)."""
         go_down = self.descending == forward
         op = "lt" if go_down else "gt"
-        condition = Q()
-        for index in range(len(self.fields) - 1, -1, -1):
-            field = self.fields[index][0]
-            strict = Q(**{f"{field}__{op}": values[index]})
-            if index == len(self.fields) - 1:
-                condition = strict
-            else:
-                condition = strict | (Q(**{field: values[index]}) & condition)
+        *leading, (last, _) = self.fields
+        condition = Q(**{f"{last}__{op}": values[-1]})
+        for index in range(len(leading) - 1, -1, -1):
+            field = leading[index][0]
+            condition = Q(**{f"{field}__{op}": values[index]}) | (Q(**{field: values[index]}) & condition)
         return condition
 
     def order_by(self, *, forward: bool) -> list[str]:
@@ -98,13 +96,15 @@ def _load(value: Any, kind: FieldType) -> Any:
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError
-        return parsed
+        return parsed.astimezone(UTC)  # OverflowError past year 1 or 9999, which no column holds
     if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise TypeError
         return float(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError
+    if not -(2**63) <= value < 2**63:
+        raise OverflowError  # no id column holds it
     return value
 
 
@@ -114,7 +114,7 @@ class Page:
     next: str | None
     previous: str | None
 
-    def as_dict(self, results: list[Any]) -> dict[str, Any]:
+    def as_dict(self, results: Any) -> dict[str, Any]:
         return {"next": self.next, "previous": self.previous, "results": results}
 
 

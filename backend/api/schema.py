@@ -3,31 +3,37 @@
 from functools import cache
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-
-class ProblemSerializer(serializers.Serializer[Any]):
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="For a 400: the messages for each bad field or parameter.",
-    )
+# Built inline: a serializer *field* named "errors" would shadow Serializer.errors.
+ProblemSerializer = inline_serializer(
+    name="Problem",
+    fields={
+        "type": serializers.CharField(),
+        "title": serializers.CharField(),
+        "status": serializers.IntegerField(),
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(required=False),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="For a 400: the messages for each bad field or parameter.",
+        ),
+    },
+)
 
 
 def _problem(description: str) -> OpenApiResponse:
     return OpenApiResponse(response=ProblemSerializer, description=description)
 
 
-PROBLEM_RESPONSES: dict[int, OpenApiResponse] = {
-    400: _problem("A bad parameter (application/problem+json)."),
-    404: _problem("Not found or not published (application/problem+json)."),
-    429: _problem("Too many requests; see Retry-After (application/problem+json)."),
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+PROBLEM_RESPONSES: dict[int | tuple[int, str], OpenApiResponse] = {
+    (400, PROBLEM_CONTENT_TYPE): _problem("A bad parameter."),
+    (404, PROBLEM_CONTENT_TYPE): _problem("Not found or not published."),
+    (429, PROBLEM_CONTENT_TYPE): _problem("Too many requests; see Retry-After."),
 }
 
 

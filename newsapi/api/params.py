@@ -19,6 +19,8 @@ class _LookupField(serializers.CharField):
 
     def clean_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
+        if "\x00" in value:  # PostgreSQL text cannot hold NUL: the lookup would fail with a DataError
+            raise serializers.ValidationError("Null characters are not allowed.")
         if self.max_length is not None and len(value) > self.max_length:
             raise serializers.ValidationError(f"At most {self.max_length} characters.")
         return value
@@ -32,7 +34,7 @@ class EditionField(_LookupField):
         kwargs.setdefault("help_text", "Edition language code (see /editions/); the default edition when absent.")
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> Edition:
+    def to_internal_value(self, data: Any) -> Edition:  # type: ignore[override]  # a lookup returns the row
         code = self.clean_value(data)
         edition = Edition.objects.filter(code=code).first()
         if edition is None:
@@ -47,7 +49,7 @@ class SectionField(_LookupField):
         kwargs.setdefault("help_text", "Section slug (see /sections/).")
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> Section:
+    def to_internal_value(self, data: Any) -> Section:  # type: ignore[override]  # a lookup returns the row
         slug = self.clean_value(data)
         section = Section.objects.filter(slug=slug).first()
         if section is None:
@@ -96,7 +98,7 @@ class SearchParams(EditionParams):
 class AppConfigParams(serializers.Serializer[Any]):
     platform = serializers.ChoiceField(choices=["android", "ios"])
     version = serializers.RegexField(
-        r"^\d{1,5}(\.\d{1,5}){0,3}$",
+        r"^[0-9]{1,5}(\.[0-9]{1,5}){0,3}$",
         required=False,
         max_length=32,
         help_text="The app's version, e.g. 2.4.1.",

@@ -2,12 +2,10 @@
 
 from typing import Any
 
-from django.conf import settings
-from django.utils.encoding import iri_to_uri
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from newsapi.models import Article, Author, Edition, Image, Section, Tag
+from newsapi.models import Article, Author, Edition, Image, Section, Tag, TextDirection, article_web_url
 
 
 def _absolute(context: dict[str, Any], url: str) -> str:
@@ -75,7 +73,7 @@ class ImageSerializer(serializers.ModelSerializer[Image]):
 
 class ArticleCardSerializer(serializers.ModelSerializer[Article]):
     language = serializers.CharField(source="edition.code", read_only=True)
-    dir = serializers.ChoiceField(source="edition.dir", choices=["ltr", "rtl"], read_only=True)
+    dir = serializers.ChoiceField(source="edition.dir", choices=TextDirection.choices, read_only=True)
     section = SectionRefSerializer(source="*", read_only=True)
     tags = TagRefSerializer(many=True, read_only=True)
     image = ImageSerializer(read_only=True, allow_null=True)
@@ -90,7 +88,7 @@ class ArticleCardSerializer(serializers.ModelSerializer[Article]):
         read_only_fields = fields
 
     def get_url(self, article: Article) -> str:
-        return iri_to_uri(f"{settings.SITE_URL}/{article.edition.code}/{article.section.slug}/{article.pk}/{article.slug}/")
+        return article_web_url(article)
 
 
 class TranslationSerializer(serializers.Serializer[dict[str, Any]]):
@@ -115,7 +113,7 @@ class ArticleFullSerializer(ArticleCardSerializer):
 
     @extend_schema_field(TranslationSerializer(many=True))
     def get_translations(self, article: Article) -> list[dict[str, Any]]:
-        return self.context["translations"]  # type: ignore[no-any-return]
+        return self.context["translations"]
 
 
 class ArticleSyncSerializer(ArticleCardSerializer):
@@ -134,7 +132,7 @@ class ArticleSyncSerializer(ArticleCardSerializer):
         return data
 
 
-class TombstoneSerializer(serializers.Serializer[Article]):
+class TombstoneSerializer(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField(read_only=True)
     deleted = serializers.BooleanField(read_only=True, default=True)
     reason = serializers.CharField(read_only=True, help_text="Why the article is gone, e.g. unpublished.")

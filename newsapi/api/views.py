@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -24,7 +24,7 @@ from newsapi.api.serializers import (
     TagRefSerializer,
     TombstoneSerializer,
 )
-from newsapi.models import AppRelease, Article, ArticleStatus, Edition
+from newsapi.models import AppRelease, Article, ArticleStatus, Edition, TextDirection
 
 FEED = Keyset("feed", [("published_at", "datetime"), ("id", "int")], descending=True)
 SEARCH = Keyset("search", [("rank", "float"), ("id", "int")], descending=True)
@@ -66,12 +66,15 @@ class ArticleListView(APIView):
     @extend_schema(
         parameters=[params.ArticleListParams, PageParams],
         responses={200: paginated(ArticleCardSerializer), **PROBLEM_RESPONSES},
+        operation_id="articles_list",
     )
     def get(self, request: Request) -> Response:
         filters = params.validated(params.ArticleListParams, request)
         edition = filters.pop("lang")
         page = paginate(selectors.article_cards(edition=edition, **filters), request, FEED)
-        response = Response(page.as_dict(ArticleCardSerializer(page.items, many=True, context={"request": request}).data))
+        response = Response(
+            page.as_dict(ArticleCardSerializer(page.items, many=True, context={"request": request}).data)
+        )
         keys = [f"articles-{edition.code}", *_edition_keys(edition), *_article_keys(page.items)]
         if filters.get("section"):
             keys.append(f"section-{filters['section'].slug}")
@@ -124,8 +127,8 @@ class HomeView(APIView):
         response = Response(HomeSerializer(feed, context={"request": request}).data)
         return public_cache(  # type: ignore[return-value]
             response,
+            # No Last-Modified: the breaking strip changes with the clock, not only with edits.
             keys=[f"home-{edition.code}", *_edition_keys(edition)],
-            last_modified=selectors.edition_last_modified(edition=edition),
         )
 
 
@@ -139,7 +142,9 @@ class SearchView(APIView):
         edition = query["lang"]
         results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"))
         page = paginate(results, request, SEARCH)
-        response = Response(page.as_dict(ArticleCardSerializer(page.items, many=True, context={"request": request}).data))
+        response = Response(
+            page.as_dict(ArticleCardSerializer(page.items, many=True, context={"request": request}).data)
+        )
         return public_cache(  # type: ignore[return-value]
             response,
             keys=[f"search-{edition.code}", *_edition_keys(edition), *_article_keys(page.items)],
@@ -150,7 +155,7 @@ class SearchView(APIView):
 class TagPageSerializer(serializers.Serializer[Any]):
     tag = TagRefSerializer()
     language = serializers.CharField()
-    dir = serializers.ChoiceField(choices=["ltr", "rtl"])
+    dir = serializers.ChoiceField(choices=TextDirection.choices)
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = ArticleCardSerializer(many=True)
@@ -181,7 +186,7 @@ SyncItem = PolymorphicProxySerializer(
 
 
 class SyncPageSerializer(serializers.Serializer[Any]):
-    results = serializers.ListField(child=SyncItem, help_text="Changes, oldest first.")  # type: ignore[arg-type]
+    results = serializers.ListField(child=SyncItem, help_text="Changes, oldest first.")
     cursor = serializers.CharField(
         allow_null=True, help_text="Pass as ?cursor= next time to get only later changes (null: nothing yet)."
     )
@@ -198,7 +203,7 @@ class SyncView(APIView):
         results = [
             ArticleSyncSerializer(article, context=context).data
             if article.status == ArticleStatus.PUBLISHED
-            else TombstoneSerializer({"id": article.pk, "deleted": True, "reason": article.status}).data
+            else TombstoneSerializer({"id": article.pk, "deleted": True, "reason": ArticleStatus.UNPUBLISHED}).data
             for article in page.items
         ]
         cursor = SYNC.encode(page.items[-1], forward=True) if page.items else request.query_params.get("cursor")
@@ -224,9 +229,7 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 
 
 class AppConfigView(APIView):
-    @extend_schema(
-        parameters=[params.AppConfigParams], responses={200: AppConfigSerializer, **PROBLEM_RESPONSES}
-    )
+    @extend_schema(parameters=[params.AppConfigParams], responses={200: AppConfigSerializer, **PROBLEM_RESPONSES})
     def get(self, request: Request) -> Response:
         query = params.validated(params.AppConfigParams, request)
         platform = query["platform"]
@@ -239,7 +242,7 @@ class AppConfigView(APIView):
             latest = settings.APP_LATEST_VERSION[platform]
             minimum = settings.APP_MIN_SUPPORTED_VERSION[platform]
             flags = {}
-        version = query.get("version")
+        version: str = query.get("version") or ""
         body = {
             "platform": platform,
             "store_url": store_url,

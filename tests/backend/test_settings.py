@@ -1,0 +1,162 @@
+"""Settings come from the environment; production (DEBUG=0) refuses unsafe values and passes check --deploy."""
+
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+SETTINGS_SOURCE = (BASE_DIR / "config" / "settings.py").read_text()
+# Every variable the settings read, so a subprocess starts from exactly what the test gives it.
+SETTINGS_VARIABLES = set(re.findall(r"env_(?:str|bool|int|list)\(\s*\"([A-Z0-9_]+)\"", SETTINGS_SOURCE))
+
+
+def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    clean = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean["NEWSLINE_VAR_DIR"] = str(tmp_path / "var")
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+    env: dict[str, str | None] = {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "news.example.com",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+    }
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def test_the_settings_variables_are_found():
+    assert {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL"} <= SETTINGS_VARIABLES
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **production_env(tmp_path))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_production_settings_with_redis_pass_check_deploy(tmp_path):
+    env = production_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15", SITE_URL="https://news.example.com")
+
+    result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short-but-secret"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "django-insecure-" + secrets.token_urlsafe(50)}, "SECRET_KEY"),
+        ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "news.example.com,*"}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DB_CONN_MAX_AGE": "sixty"}, "DB_CONN_MAX_AGE"),
+    ],
+    ids=[
+        "no-secret-key",
+        "empty-secret-key",
+        "short-secret-key",
+        "insecure-secret-key",
+        "no-allowed-hosts",
+        "blank-allowed-hosts",
+        "wildcard-allowed-hosts",
+        "wildcard-among-allowed-hosts",
+        "garbage-debug",
+        "garbage-int",
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(tmp_path, overrides, named):
+    result = run_manage(tmp_path, "check", **production_env(tmp_path, **overrides))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr
+
+
+def test_missing_debug_means_production(tmp_path):
+    result = run_manage(tmp_path, "check", **production_env(tmp_path, DEBUG=None, SECRET_KEY=None))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_embedded_mode_needs_no_configuration(tmp_path):
+    result = run_manage(tmp_path, "check", DEBUG="1")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("true", True), (" Yes ", True), ("ON", True), ("0", False), ("false", False), ("no", False)],
+)
+def test_env_bool_reads_booleans(monkeypatch, raw, expected):
+    monkeypatch.setenv("NEWSLINE_TEST_FLAG", raw)
+
+    assert env_bool("NEWSLINE_TEST_FLAG", not expected) is expected
+
+
+def test_env_bool_and_env_int_use_the_default_when_unset(monkeypatch):
+    monkeypatch.delenv("NEWSLINE_TEST_VALUE", raising=False)
+
+    assert env_bool("NEWSLINE_TEST_VALUE", True) is True
+    assert env_int("NEWSLINE_TEST_VALUE", 7) == 7
+    assert env_str("NEWSLINE_TEST_VALUE", "x") == "x"
+    assert env_list("NEWSLINE_TEST_VALUE", ["a"]) == ["a"]
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "yess", "tru", "-1", "1.0"])
+def test_env_bool_rejects_garbage_naming_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("NEWSLINE_TEST_FLAG", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="NEWSLINE_TEST_FLAG"):
+        env_bool("NEWSLINE_TEST_FLAG", False)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("42", 42), (" 7 ", 7), ("-3", -3), ("", 5)])
+def test_env_int_reads_integers(monkeypatch, raw, expected):
+    monkeypatch.setenv("NEWSLINE_TEST_NUMBER", raw)
+
+    assert env_int("NEWSLINE_TEST_NUMBER", 5) == expected
+
+
+@pytest.mark.parametrize("raw", ["sixty", "1.5", "1e3", "0x10", "12abc", "∞"])
+def test_env_int_rejects_garbage_naming_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("NEWSLINE_TEST_NUMBER", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="NEWSLINE_TEST_NUMBER"):
+        env_int("NEWSLINE_TEST_NUMBER", 5)
+
+
+def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
+    monkeypatch.setenv("NEWSLINE_TEST_LIST", " news.example.com, ,api.example.com,")
+
+    assert env_list("NEWSLINE_TEST_LIST") == ["news.example.com", "api.example.com"]

@@ -1,0 +1,141 @@
+"""Query budgets: every read endpoint runs a fixed number of queries, whatever the page size and
+however many tags and authors its articles have (issue #2). The budgets were measured once and
+pinned; a change that adds a query per item or per relation breaks them."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from newsapi.models import ImageRendition
+from tests.factories import (
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    TagFactory,
+    edition,
+    png_bytes,
+    published_article,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = 60
+
+
+@pytest.fixture
+def build(settings):
+    """``build(tags=k, count=n)``: n published English articles, each with k tags, k authors and an image
+    with renditions, spread over two sections, all breaking and recent, with a Sorani translation of the
+    newest, so every part of every response (related, translations, home's parts) has something in it."""
+    settings.SYNC_SETTLE_SECONDS = 0
+
+    def _build(*, tags: int, count: int = ARTICLES) -> list:
+        world = SectionFactory(slug="world", position=1, names={"en": "World"})
+        sport = SectionFactory(slug="sport", position=2, names={"en": "Sport"})
+        tag_rows = [TagFactory(slug=f"tag-{n}") for n in range(tags)]
+        authors = [AuthorFactory() for _ in range(tags)]
+        image = ImageFactory(file=ContentFile(png_bytes(64, 48), name="hero.png"))
+        for width in (16, 32):
+            ImageRendition.objects.create(
+                image=image, width=width, height=width, file=ContentFile(png_bytes(width, width), name="r.webp")
+            )
+        now = timezone.now()
+        group = uuid.uuid4()
+        articles = [
+            published_article(
+                section=world if n % 2 else sport,
+                tags=tag_rows,
+                authors=authors,
+                image=image,
+                is_breaking=True,
+                published_at=now - timedelta(minutes=n + 1),
+                translation_group=group if n == 0 else uuid.uuid4(),
+            )
+            for n in range(count)
+        ]
+        published_article(edition=edition("ckb"), section=world, translation_group=group)
+        return articles
+
+    return _build
+
+
+def urls(newest, page_size: int) -> dict[str, str]:
+    recent = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "editions": "/api/v1/editions/",
+        "sections": "/api/v1/sections/?lang=en",
+        "articles": f"/api/v1/articles/?page_size={page_size}",
+        "articles-filtered": (
+            f"/api/v1/articles/?lang=en&section=world&tag=tag-0&breaking=true&published_after={recent}"
+            f"&page_size={page_size}"
+        ),
+        "detail": f"/api/v1/articles/{newest.pk}/",
+        "home": "/api/v1/home/?lang=en",
+        "search": f"/api/v1/search/?q=paragraph&lang=en&page_size={page_size}",
+        "tag": f"/api/v1/tags/tag-0/?lang=en&page_size={page_size}",
+        "sync": f"/api/v1/sync/?lang=en&page_size={page_size}",
+    }
+
+
+# Measured with CaptureQueriesContext on PostgreSQL and SQLite (the same on both), then pinned.
+# A paginated card list: page, tags, image renditions (+ authors for sync), plus one per looked-up
+# parameter (edition, section, tag) and the Last-Modified aggregate.
+BUDGETS = {
+    "editions": 1,
+    "sections": 2,
+    "articles": 5,
+    "articles-filtered": 7,
+    "detail": 9,
+    "home": 11,
+    "search": 5,
+    "tag": 6,
+    "sync": 5,
+}
+# How many articles each list holds in the fixture (the filtered list only has the "world" half).
+LIST_SIZES = {"articles-filtered": ARTICLES // 2}
+
+
+def result_count(body) -> int:
+    if isinstance(body, list):
+        return len(body)
+    if "results" in body:
+        return len(body["results"])
+    if "top" in body:
+        return len(body["top"])
+    return len(body["related"])
+
+
+@pytest.mark.parametrize("page_size", [1, 50])
+@pytest.mark.parametrize("name", list(BUDGETS))
+def test_query_budget_does_not_grow_with_the_page_size(api, build, django_assert_num_queries, name, page_size):
+    articles = build(tags=2)
+    url = urls(articles[0], page_size)[name]
+
+    with django_assert_num_queries(BUDGETS[name]):
+        response = api.get(url)
+
+    assert response.status_code == 200, response.content
+    if "page_size" in url:
+        assert result_count(response.json()) == min(page_size, LIST_SIZES.get(name, ARTICLES))
+
+
+@pytest.mark.parametrize("tags", [1, 8])
+@pytest.mark.parametrize("name", list(BUDGETS))
+def test_query_budget_does_not_grow_with_tags_and_authors(api, build, django_assert_num_queries, name, tags):
+    articles = build(tags=tags, count=21)
+    url = urls(articles[0], 20)[name]
+
+    with django_assert_num_queries(BUDGETS[name]):
+        response = api.get(url)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    if name == "detail":
+        assert len(body["tags"]) == len(body["authors"]) == tags
+        assert len(body["related"]) == 6
+        assert body["translations"] == [{"language": "ckb", "id": body["translations"][0]["id"]}]
+    elif name in {"articles", "articles-filtered", "search", "tag", "sync"}:
+        assert {len(item["tags"]) for item in body["results"]} == {tags}
