@@ -12,6 +12,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
+FCM_PORT ?= 9099
 
 # The embedded mode: SQLite file in var/, in-process cache, eager Celery.
 RUN_ENV := DEBUG=1
@@ -38,7 +39,10 @@ $(STAMP): requirements.txt
 run: venv
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "FCM emulator on http://127.0.0.1:$(FCM_PORT) (alerts are 'delivered' there: curl 127.0.0.1:$(FCM_PORT)/_emulator/messages)"
+	$(BIN)/python -m notifications.emulator --port $(FCM_PORT) & emulator=$$!; \
+	trap 'kill $$emulator 2>/dev/null' EXIT INT TERM; \
+	$(RUN_ENV) FCM_ENDPOINT=http://127.0.0.1:$(FCM_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Start PostgreSQL and Redis when they are installed but stopped; fail saying which is missing.
 services:
@@ -67,7 +71,7 @@ test-pg: venv
 
 # The embedded default must not silently break: the API tests again on SQLite, no Redis.
 test-sqlite: venv
-	DEBUG=1 $(BIN)/pytest -p no:cacheprovider -m "not e2e" tests/newsapi tests/backend
+	DEBUG=1 $(BIN)/pytest -p no:cacheprovider -m "not e2e" tests/newsapi tests/backend tests/notifications
 
 lint: venv
 	$(BIN)/ruff check .

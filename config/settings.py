@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "backend",
     "newsapi",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -130,10 +131,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
-    "publish-due-articles": {
-        "task": "newsapi.tasks.publish_due_articles",
-        "schedule": 30.0,
+    "publish-due-articles": {"task": "newsapi.tasks.publish_due_articles", "schedule": 30.0},
+    # Re-enqueue alert work whose task was lost (a killed worker); claims make repeats harmless.
+    "recover-alerts": {
+        "task": "notifications.alerts_recover",
+        "schedule": float(env_int("PUSH_RECOVERY_INTERVAL_SECONDS", 30)),
     },
+    "send-deferred-alerts": {"task": "notifications.deliveries_send_deferred", "schedule": 60.0},
+    "device-token-hygiene": {"task": "notifications.devices_hygiene", "schedule": 6 * 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------
@@ -199,6 +204,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformEnum": "newsapi.models.AppPlatform",
+        "DirEnum": "newsapi.models.TextDirection",
+    },
     # 3.1 spells a nullable nested object (an article without image) as oneOf [Image, null];
     # 3.0's allOf + nullable does not allow null to strict validators.
     "OAS_VERSION": "3.1.0",

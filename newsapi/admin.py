@@ -63,7 +63,7 @@ class ArticleForm(forms.ModelForm[Article]):
         model = Article
         fields = [
             "edition", "section", "title", "slug", "summary", "body_html", "tags", "authors", "credit", "image",
-            "is_breaking", "publish_at", "translation_group",
+            "is_breaking", "send_alert", "publish_at", "translation_group",
         ]  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
@@ -96,6 +96,15 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     readonly_fields = ["status", "published_at", "updated_at", "unpublished_reason"]
     list_select_related = ["edition", "section"]
     actions = ["publish_selected", "submit_for_review", "schedule_selected", "unpublish_selected"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Article], search_term: str
+    ) -> tuple[QuerySet[Article], bool]:
+        """Article pickers on other forms (an alert's article) offer only what readers can see."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match is not None and request.resolver_match.url_name == "autocomplete":
+            queryset = queryset.filter(pk__in=Article.objects.published().values("pk"))
+        return queryset, may_have_duplicates
 
     def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         """Readers may have seen a once-published article: it is unpublished (a tombstone), never deleted."""

@@ -159,6 +159,12 @@ class Article(models.Model):
     credit = models.CharField(max_length=120, blank=True, help_text="Source line, e.g. Reuters.")
     image = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_breaking = models.BooleanField(default=False)
+    send_alert = models.BooleanField(
+        default=True,
+        help_text=(
+            "When a breaking article in an auto-alert section is published, push an alert. Untick to publish quietly."
+        ),
+    )
     status = models.CharField(max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT, editable=False)
     publish_at = models.DateTimeField(null=True, blank=True, help_text="When a scheduled article goes live.")
     published_at = models.DateTimeField(null=True, blank=True, editable=False)

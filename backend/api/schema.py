@@ -30,11 +30,24 @@ def _problem(description: str) -> OpenApiResponse:
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
-PROBLEM_RESPONSES: dict[int | tuple[int, str], OpenApiResponse] = {
-    (400, PROBLEM_CONTENT_TYPE): _problem("A bad parameter."),
-    (404, PROBLEM_CONTENT_TYPE): _problem("Not found or not published."),
-    (429, PROBLEM_CONTENT_TYPE): _problem("Too many requests; see Retry-After."),
+PROBLEM_DESCRIPTIONS = {
+    400: "A bad parameter or body.",
+    401: "Missing or malformed credentials.",
+    404: "Not found or not published.",
+    409: "The request conflicts with the current state.",
+    413: "The body is too large.",
+    415: "The body is not JSON.",
+    429: "Too many requests; see Retry-After.",
 }
+
+
+def problems(*statuses: int) -> dict[int | tuple[int, str], OpenApiResponse]:
+    """Responses for ``statuses``, each an ``application/problem+json`` body."""
+    return {(status, PROBLEM_CONTENT_TYPE): _problem(PROBLEM_DESCRIPTIONS[status]) for status in statuses}
+
+
+PROBLEM_RESPONSES = problems(400, 404, 429)
+WRITE_PROBLEM_RESPONSES = problems(400, 404, 413, 415, 429)
 
 
 @cache

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from newsapi.models import Edition, Section
+from newsapi.models import AppPlatform, Edition, Section
 from newsapi.selectors import edition_default
 
 
@@ -96,7 +96,7 @@ class SearchParams(EditionParams):
 
 
 class AppConfigParams(serializers.Serializer[Any]):
-    platform = serializers.ChoiceField(choices=["android", "ios"])
+    platform = serializers.ChoiceField(choices=AppPlatform.choices)
     version = serializers.RegexField(
         r"^[0-9]{1,5}(\.[0-9]{1,5}){0,3}$",
         required=False,

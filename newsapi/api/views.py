@@ -24,7 +24,7 @@ from newsapi.api.serializers import (
     TagRefSerializer,
     TombstoneSerializer,
 )
-from newsapi.models import AppRelease, Article, ArticleStatus, Edition, TextDirection
+from newsapi.models import AppPlatform, AppRelease, Article, ArticleStatus, Edition, TextDirection
 
 FEED = Keyset("feed", [("published_at", "datetime"), ("id", "int")], descending=True)
 SEARCH = Keyset("search", [("rank", "float"), ("id", "int")], descending=True)
@@ -213,7 +213,7 @@ class SyncView(APIView):
 
 
 class AppConfigSerializer(serializers.Serializer[Any]):
-    platform = serializers.ChoiceField(choices=["android", "ios"])
+    platform = serializers.ChoiceField(choices=AppPlatform.choices)
     store_url = serializers.URLField()
     latest_version = serializers.CharField()
     min_supported_version = serializers.CharField()

@@ -30,6 +30,12 @@ def test_editions_has_exactly_one_default(api):
     assert [edition["code"] for edition in editions if edition["is_default"]] == ["en"]
 
 
+@pytest.fixture(autouse=True)
+def _no_seeded_sections():
+    """A migration seeds World; these tests define every section themselves."""
+    Section.objects.all().delete()
+
+
 @pytest.fixture
 def sections():
     """Three sections whose display order differs from their alphabetical order."""

@@ -1,0 +1,164 @@
+"""Input and output shapes of the device, alert inbox and events endpoints (API.md)."""
+
+import re
+from typing import Any
+from zoneinfo import available_timezones
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from newsapi.api.params import EditionField
+from newsapi.models import AppPlatform, Section
+from notifications.models import Alert, Device
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_:\-.]+$")
+# FCM tokens are about 160 characters. The unique index on Device.token cannot hold entries over
+# 2704 bytes on PostgreSQL, so a longer (random, incompressible) token would be a 500, not a 400.
+TOKEN_MAX_LENGTH = 2048
+MAX_SECTIONS = 50
+MAX_EVENTS = 100
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "23:00"})
+class HourMinuteField(serializers.TimeField):
+    """A wall-clock time written "HH:MM" (the schema's ``format: time`` would demand seconds and an offset)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
+class QuietHoursSerializer(serializers.Serializer[Any]):
+    start = HourMinuteField()
+    end = HourMinuteField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A PATCH makes nested fields optional too; quiet hours are still all or nothing.
+        missing = {name: ["This field is required."] for name in ("start", "end") if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        if attrs["start"] == attrs["end"]:
+            raise serializers.ValidationError("start and end must differ (use null for no quiet hours).")
+        return attrs
+
+
+class DeviceInputSerializer(serializers.Serializer[Any]):
+    """What an app sends to register or update itself. PATCH takes any subset."""
+
+    token = serializers.CharField(min_length=20, max_length=TOKEN_MAX_LENGTH, trim_whitespace=False)
+    platform = serializers.ChoiceField(choices=AppPlatform.choices)
+    app_version = serializers.RegexField(
+        r"^[0-9]{1,5}(\.[0-9]{1,5}){0,3}$", max_length=32, required=False, allow_blank=True,
+        error_messages={"invalid": "Use a dotted version number such as 2.4.1."},
+    )  # fmt: skip
+    language = EditionField(required=True, help_text="Edition language code (see /editions/).")
+    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
+    sections = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=MAX_SECTIONS, required=False, default=list
+    )
+    breaking = serializers.BooleanField(required=False, default=True)
+    quiet_hours = QuietHoursSerializer(required=False, allow_null=True, default=None)
+
+    def validate_token(self, value: str) -> str:
+        if not TOKEN_PATTERN.match(value):
+            raise serializers.ValidationError("Not an FCM registration token.")
+        return value
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in _timezones():
+            raise serializers.ValidationError(f"Unknown IANA time zone {value!r} (e.g. Asia/Baghdad).")
+        return value
+
+    def validate_sections(self, value: list[str]) -> list[Section]:
+        slugs = list(dict.fromkeys(value))
+        found = {section.slug: section for section in Section.objects.filter(slug__in=slugs)}
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown sections: {', '.join(unknown)}.")
+        return [found[slug] for slug in slugs]
+
+
+_TIMEZONES: set[str] = set()
+
+
+def _timezones() -> set[str]:
+    if not _TIMEZONES:
+        _TIMEZONES.update(available_timezones())
+    return _TIMEZONES
+
+
+class DeviceSerializer(serializers.ModelSerializer[Device]):
+    language = serializers.CharField(source="edition.code", read_only=True)
+    sections = serializers.SerializerMethodField()
+    quiet_hours = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Device
+        fields = [
+            "id", "platform", "app_version", "language", "timezone", "sections", "breaking", "quiet_hours",
+            "created_at", "refreshed_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_sections(self, device: Device) -> list[str]:
+        return [section.slug for section in device.sections.all()]
+
+    @staticmethod
+    def _hhmm(value: Any) -> str:
+        return str(value.strftime("%H:%M"))
+
+    @extend_schema_field(QuietHoursSerializer(allow_null=True))
+    def get_quiet_hours(self, device: Device) -> dict[str, str] | None:
+        if device.quiet_start is None or device.quiet_end is None:
+            return None
+        return {"start": self._hhmm(device.quiet_start), "end": self._hhmm(device.quiet_end)}
+
+
+class DeviceRegisteredSerializer(DeviceSerializer):
+    device_secret = serializers.CharField(
+        read_only=True, help_text="Shown once: send it as 'Authorization: Device <secret>'."
+    )
+
+    class Meta(DeviceSerializer.Meta):
+        fields = [*DeviceSerializer.Meta.fields, "device_secret"]
+        read_only_fields = fields
+
+
+class AlertInboxSerializer(serializers.ModelSerializer[Alert]):
+    language = serializers.CharField(source="edition.code", read_only=True)
+    article_id = serializers.IntegerField(allow_null=True, read_only=True)
+    section = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    is_breaking = serializers.SerializerMethodField()
+    sent_at = serializers.DateTimeField(source="started_at", read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = ["id", "title", "body", "language", "article_id", "section", "url", "is_breaking", "sent_at"]
+        read_only_fields = fields
+
+    def get_section(self, alert: Alert) -> str | None:
+        return alert.article.section.slug if alert.article is not None else None
+
+    def get_url(self, alert: Alert) -> str | None:
+        from newsapi.models import article_web_url
+
+        return article_web_url(alert.article) if alert.article is not None else None
+
+    def get_is_breaking(self, alert: Alert) -> bool:
+        return alert.urgency == "breaking"
+
+
+class EventSerializer(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(choices=["view", "alert_open", "share"])
+    # Past the largest id a column holds, a lookup is an OverflowError (a 500) on SQLite.
+    article = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    alert = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    at = serializers.DateTimeField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["type"] == "alert_open" and not attrs.get("alert"):
+            raise serializers.ValidationError({"alert": ["An alert_open event names the alert."]})
+        if attrs["type"] in ("view", "share") and not attrs.get("article"):
+            raise serializers.ValidationError({"article": [f"A {attrs['type']} event names the article."]})
+        return attrs

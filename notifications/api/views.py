@@ -1,0 +1,160 @@
+"""Device registration and management, the alert inbox, and engagement events (API.md)."""
+
+from typing import Any
+
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.api.http_cache import public_cache
+from backend.api.pagination import Keyset, PageParams, paginate
+from backend.api.schema import PROBLEM_RESPONSES, WRITE_PROBLEM_RESPONSES, paginated, problems
+from backend.api.throttles import WriteThrottle
+from newsapi.api import params
+from newsapi.models import Article
+from notifications import devices, services
+from notifications.api.auth import SCHEME, DeviceAuthentication, device_secret_from, secret_matches
+from notifications.api.serializers import (
+    MAX_EVENTS,
+    AlertInboxSerializer,
+    DeviceInputSerializer,
+    DeviceRegisteredSerializer,
+    DeviceSerializer,
+    EventSerializer,
+)
+from notifications.models import Alert, AlertState, Device
+
+# The detail views check the secret against the id's row themselves (no authentication class to discover).
+DEVICE_SECRET_AUTH: Any = [{"deviceSecret": []}]
+INBOX = Keyset("alerts", [("started_at", "datetime"), ("id", "int")], descending=True)
+
+
+class DeviceListView(APIView):
+    throttle_classes = [WriteThrottle]
+
+    @extend_schema(
+        request=DeviceInputSerializer,
+        responses={
+            201: DeviceRegisteredSerializer,
+            200: OpenApiResponse(
+                DeviceRegisteredSerializer, description="The token was known: same device, new secret."
+            ),
+            **WRITE_PROBLEM_RESPONSES,
+        },
+        operation_id="devices_register",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = DeviceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ip = self.throttle_classes[0]().get_ident(request)
+        try:
+            registration = devices.device_register(data=serializer.validated_data, ip=ip)
+        except devices.RegistrationLimitReached:
+            raise exceptions.Throttled(wait=3600, detail="Too many new devices from this address today.") from None
+        body = DeviceRegisteredSerializer(registration.device).data
+        body["device_secret"] = registration.secret
+        response = Response(body, status=status.HTTP_201_CREATED if registration.created else status.HTTP_200_OK)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DeviceDetailView(APIView):
+    """One device, for the app that holds its secret. Any other device's id is a 404."""
+
+    def get_throttles(self) -> list[Any]:
+        return [WriteThrottle()] if self.request.method in ("PATCH", "DELETE") else super().get_throttles()
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # No authentication class runs here (the secret is checked against the id's row), so
+        # without this DRF would turn a missing or malformed credential into a 403.
+        return SCHEME
+
+    def _device(self, request: Request, pk: int) -> Device:
+        secret = device_secret_from(request)
+        if secret is None:
+            raise exceptions.NotAuthenticated("Send 'Authorization: Device <device_secret>'.")
+        device = Device.objects.prefetch_related("sections").select_related("edition").filter(pk=pk).first()
+        if device is None or not secret_matches(device, secret):
+            raise exceptions.NotFound("No such device for this secret.")
+        return device
+
+    def _respond(self, device: Device) -> Response:
+        response = Response(DeviceSerializer(device).data)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @extend_schema(auth=DEVICE_SECRET_AUTH, responses={200: DeviceSerializer, **problems(401, 404, 429)})
+    def get(self, request: Request, pk: int) -> Response:
+        return self._respond(self._device(request, pk))
+
+    @extend_schema(
+        auth=DEVICE_SECRET_AUTH,
+        request=DeviceInputSerializer(partial=True),
+        responses={200: DeviceSerializer, **problems(400, 401, 404, 413, 415, 429)},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        device = self._device(request, pk)
+        serializer = DeviceInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            device = devices.device_update(device=device, data=serializer.validated_data)
+        except devices.TokenTaken:
+            raise exceptions.ValidationError(
+                {"token": ["Another device has this token: register it instead."]}
+            ) from None
+        device = Device.objects.prefetch_related("sections").select_related("edition").get(pk=device.pk)
+        return self._respond(device)
+
+    @extend_schema(auth=DEVICE_SECRET_AUTH, responses={204: None, **problems(401, 404, 429)})
+    def delete(self, request: Request, pk: int) -> Response:
+        devices.device_delete(device=self._device(request, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AlertInboxView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str), PageParams],
+        responses={200: paginated(AlertInboxSerializer), **PROBLEM_RESPONSES},
+        operation_id="alerts_list",
+    )
+    def get(self, request: Request) -> Response:
+        edition = params.validated(params.EditionParams, request)["lang"]
+        alerts = (
+            Alert.objects.filter(
+                edition=edition,
+                state__in=[AlertState.SENDING, AlertState.SENT, AlertState.PARTIALLY_FAILED],
+                started_at__isnull=False,
+            )
+            # An alert about a story that was withdrawn leaves the inbox with it.
+            .filter(Q(article__isnull=True) | Q(article__in=Article.objects.published()))
+            .select_related("edition", "article__section", "article__edition")
+        )
+        page = paginate(alerts, request, INBOX)
+        response = Response(page.as_dict(AlertInboxSerializer(page.items, many=True).data))
+        return public_cache(response, keys=[f"alerts-{edition.code}", f"edition-{edition.code}"])  # type: ignore[return-value]
+
+
+class EventsView(APIView):
+    """Engagement beacons. Malformed batches are a 400; events about unknown ids are dropped."""
+
+    authentication_classes = [DeviceAuthentication]
+    throttle_classes = [WriteThrottle]
+
+    @extend_schema(
+        request=EventSerializer(many=True),
+        responses={202: OpenApiResponse(description="Accepted."), **problems(400, 401, 413, 415, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EventSerializer(data=request.data, many=True, min_length=1, max_length=MAX_EVENTS)  # type: ignore[call-arg]
+        serializer.is_valid(raise_exception=True)
+        events: list[dict[str, Any]] = serializer.validated_data
+        device = request.auth if isinstance(request.auth, Device) else None
+        opens = [event["alert"] for event in events if event["type"] == "alert_open"]
+        if opens and device is None:
+            raise exceptions.NotAuthenticated("alert_open events need 'Authorization: Device <device_secret>'.")
+        if opens and device is not None:
+            services.alerts_record_opens(device=device, alert_ids=opens)
+        return Response(status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,108 @@
+"""Device writes: registration (idempotent on the FCM token), updates, removal and token hygiene."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.api.auth import secret_new
+from notifications.models import Device
+
+
+class RegistrationLimitReached(Exception):
+    """This client IP registered too many new devices today."""
+
+
+class TokenTaken(Exception):
+    """Another device already has this token."""
+
+
+@dataclass
+class Registration:
+    device: Device
+    secret: str
+    created: bool
+
+
+def _apply(device: Device, fields: dict[str, Any]) -> None:
+    fields = dict(fields)  # the caller's dict is reused when a racing registration forces a retry
+    quiet = fields.pop("quiet_hours", ...)
+    if quiet is not ...:
+        device.quiet_start = quiet["start"] if quiet else None
+        device.quiet_end = quiet["end"] if quiet else None
+    if "language" in fields:
+        device.edition = fields.pop("language")
+    for name in ("token", "platform", "app_version", "timezone", "breaking"):
+        if name in fields:
+            setattr(device, name, fields[name])
+
+
+@transaction.atomic
+def device_register(*, data: dict[str, Any], ip: str | None, now: datetime | None = None) -> Registration:
+    """Register a token, or refresh the device that already has it (same row, new secret).
+
+    A refresh reactivates a device that was marked stale or whose token FCM had
+    rejected: the app just proved the token is current.
+    """
+    now = now or timezone.now()
+    data = dict(data)
+    sections = data.pop("sections", None)
+    device = Device.objects.select_for_update().filter(token=data["token"]).first()
+    created = device is None
+    if device is None:
+        limit = settings.DEVICE_REGISTRATIONS_PER_IP_PER_DAY
+        if ip and Device.objects.filter(registered_ip=ip, created_at__gte=now - timedelta(days=1)).count() >= limit:
+            raise RegistrationLimitReached
+        device = Device(registered_ip=ip)
+    _apply(device, data)
+    secret, device.secret_hash = secret_new()
+    device.refreshed_at = now
+    device.is_active, device.is_stale, device.deactivated_reason = True, False, ""
+    try:
+        with transaction.atomic():
+            device.save()
+    except IntegrityError:
+        # A concurrent registration of the same token won the insert: refresh that row instead.
+        if not created:
+            raise
+        return device_register(data={**data, "sections": sections or []}, ip=ip, now=now)
+    if sections is not None:
+        device.sections.set(sections)
+    return Registration(device=device, secret=secret, created=created)
+
+
+@transaction.atomic
+def device_update(*, device: Device, data: dict[str, Any]) -> Device:
+    data = dict(data)
+    sections = data.pop("sections", None)
+    token = data.get("token")
+    if token and token != device.token and Device.objects.filter(token=token).exclude(pk=device.pk).exists():
+        raise TokenTaken
+    _apply(device, data)
+    device.refreshed_at = timezone.now()
+    device.is_active, device.is_stale, device.deactivated_reason = True, False, ""
+    device.save()
+    if sections is not None:
+        device.sections.set(sections)
+    return device
+
+
+def device_delete(*, device: Device) -> None:
+    device.delete()
+
+
+def devices_hygiene(*, now: datetime | None = None) -> dict[str, int]:
+    """Stop targeting tokens not refreshed for 60 days; delete those older than 270 (FCM's own expiry)."""
+    now = now or timezone.now()
+    stale = Device.objects.filter(
+        is_stale=False, refreshed_at__lt=now - timedelta(days=settings.DEVICE_STALE_AFTER_DAYS)
+    ).update(is_stale=True, updated_at=now)
+    expired = Device.objects.filter(refreshed_at__lt=now - timedelta(days=settings.DEVICE_DELETE_AFTER_DAYS))
+    deleted = 0
+    while ids := list(expired.values_list("pk", flat=True)[:1000]):
+        _, per_model = Device.objects.filter(pk__in=ids).delete()
+        deleted += per_model.get(Device._meta.label, 0)
+    return {"stale": stale, "deleted": deleted}

@@ -1,0 +1,16 @@
+"""Connect push alerts to the content services without the content app importing this one."""
+
+from typing import Any
+
+from newsapi import services as content_services
+
+
+def _on_publish(*, article: Any, by: Any, **_: Any) -> None:
+    from notifications.services import alert_create_for_article
+
+    alert_create_for_article(article=article, by=by)
+
+
+def connect() -> None:
+    if _on_publish not in content_services.publish_hooks:
+        content_services.publish_hooks.append(_on_publish)

@@ -1,0 +1,487 @@
+"""Every state change of push alerts: creating, queueing, cancelling, fanning out and sending.
+
+Delivery is exactly-once per device as far as this side can make it: a batch is
+claimed with a conditional UPDATE (a lease), sends only to devices with no
+``accepted`` ledger row, and records each outcome right after the one network
+call, outside any transaction. A worker killed between FCM's answer and that
+record can repeat only its own in-flight batch; every message carries the
+article's collapse id, so a repeat replaces the notification instead of stacking.
+"""
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Now
+from django.utils import timezone
+
+from newsapi.models import Article, absolute_media_url, article_web_url
+from newsapi.services import Actor
+from notifications.gateway import FCMGateway, PushMessage, SendResult
+from notifications.models import (
+    BODY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Alert,
+    AlertBatch,
+    AlertState,
+    AlertTarget,
+    AlertUrgency,
+    BatchState,
+    Delivery,
+    DeliveryState,
+    Device,
+)
+from notifications.quiet_hours import quiet_until
+
+logger = logging.getLogger(__name__)
+
+FINISHED_DELIVERY_STATES = [DeliveryState.ACCEPTED, DeliveryState.INVALID, DeliveryState.FAILED, DeliveryState.DEFERRED]
+
+
+def _truncate(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --- Creating and queueing ------------------------------------------------------------------
+
+
+def alert_create_for_article(*, article: Article, by: Actor) -> Alert | None:
+    """Queue the automatic alert for a breaking article in an auto-alert section, once per article.
+
+    Called inside ``article_publish``'s transaction: the alert and the publication commit together.
+    """
+    if not (article.is_breaking and article.send_alert and article.section.auto_alert):
+        return None
+    if Alert.objects.filter(article=article).exclude(state=AlertState.CANCELLED).exists():
+        return None
+    alert = Alert.objects.create(
+        article=article,
+        edition=article.edition,
+        title=_truncate(article.title, TITLE_MAX_LENGTH),
+        body=_truncate(article.summary or article.title, BODY_MAX_LENGTH),
+        target=AlertTarget.BREAKING,
+        urgency=AlertUrgency.BREAKING,
+        created_by=by if by is not None and by.is_authenticated else None,  # type: ignore[misc]
+    )
+    return alert_queue(alert=alert, by=by)
+
+
+@transaction.atomic
+def alert_queue(*, alert: Alert, by: Actor) -> Alert:
+    """Move a draft alert to ``queued``; the fan-out starts when the transaction commits."""
+    if alert.article_id is not None and not Article.objects.published().filter(pk=alert.article_id).exists():
+        raise ValidationError("The alert's article is not published.")
+    if alert.target == AlertTarget.SECTIONS and not alert.sections.exists():
+        raise ValidationError("Choose at least one section to target.")
+    queued = Alert.objects.filter(pk=alert.pk, state=AlertState.DRAFT).update(
+        state=AlertState.QUEUED, queued_at=timezone.now()
+    )
+    if not queued:
+        raise ValidationError("Only a draft alert can be queued.")
+    from notifications import tasks
+
+    transaction.on_commit(lambda: tasks.alert_fanout.delay(alert.pk))
+    alert.refresh_from_db()
+    logger.info("alert %s queued by %s", alert.pk, getattr(by, "pk", None))
+    return alert
+
+
+def alert_cancel(*, alert: Alert, by: Actor) -> Alert:
+    """Cancel a queued alert. Once sending has started it can no longer be cancelled."""
+    cancelled = Alert.objects.filter(pk=alert.pk, state__in=[AlertState.DRAFT, AlertState.QUEUED]).update(
+        state=AlertState.CANCELLED, finished_at=timezone.now()
+    )
+    alert.refresh_from_db()
+    if not cancelled:
+        raise ValidationError(f"An alert that is {alert.get_state_display().lower()} cannot be cancelled.")
+    return alert
+
+
+# --- Audience ------------------------------------------------------------------------------
+
+
+def alert_audience(*, alert: Alert) -> QuerySet[Device]:
+    """Every device that should get ``alert``: active, fresh, in its edition, wanting it."""
+    devices = Device.objects.filter(edition_id=alert.edition_id, is_active=True, is_stale=False)
+    if alert.target == AlertTarget.SECTIONS:
+        followers = Device.sections.through.objects.filter(
+            device_id=OuterRef("pk"), section_id__in=alert.sections.values("pk")
+        )
+        return devices.filter(Exists(followers))
+    return devices.filter(breaking=True)
+
+
+# --- Fan-out ---------------------------------------------------------------------------------
+
+
+def alert_fanout(*, alert_id: int) -> int:
+    """Split the audience into batches of device-id ranges and enqueue one task each.
+
+    Streams device ids in keyset chunks (never the whole audience in memory) and
+    records its cursor on the alert, so a fan-out interrupted by a crash resumes
+    where it stopped. Returns the number of batches this call created.
+    """
+    claimed = Alert.objects.filter(
+        pk=alert_id, state__in=[AlertState.QUEUED, AlertState.SENDING], fanout_done=False
+    ).update(state=AlertState.SENDING, started_at=Coalesce(F("started_at"), Now()))
+    if not claimed:
+        return 0
+    from notifications import tasks
+
+    alert = Alert.objects.get(pk=alert_id)
+    audience = alert_audience(alert=alert).order_by("pk").values_list("pk", flat=True)
+    batch_size = settings.PUSH_BATCH_SIZE
+    created = 0
+    while True:
+        with transaction.atomic():
+            locked = Alert.objects.select_for_update().get(pk=alert_id)
+            if locked.fanout_done or locked.state == AlertState.CANCELLED:
+                break
+            ids = list(audience.filter(pk__gt=locked.fanout_cursor)[:batch_size])
+            if not ids:
+                Alert.objects.filter(pk=alert_id).update(fanout_done=True)
+                break
+            index = AlertBatch.objects.filter(alert_id=alert_id).count()
+            batch = AlertBatch.objects.create(
+                alert_id=alert_id, index=index, first_device_id=ids[0], last_device_id=ids[-1], size=len(ids)
+            )
+            Alert.objects.filter(pk=alert_id).update(fanout_cursor=ids[-1], targeted=F("targeted") + len(ids))
+            transaction.on_commit(partial(tasks.alert_send_batch.delay, batch.pk))
+            created += 1
+    alert_finish_if_done(alert_id=alert_id)
+    return created
+
+
+# --- Sending one batch -------------------------------------------------------------------------
+
+
+@dataclass
+class BatchOutcome:
+    sent: int = 0
+    failed: int = 0
+    invalid: int = 0
+    deferred: int = 0
+    retry_in: float | None = None
+
+
+def _retry_delay(*, attempts: int, results: list[SendResult]) -> float:
+    """Exponential backoff with full jitter, never sooner than any Retry-After the server gave."""
+    base = settings.PUSH_RETRY_BASE_SECONDS * (2 ** max(0, attempts - 1))
+    delay = random.uniform(base / 2, base)
+    floors = [result.retry_after or 0.0 for result in results]
+    if any(result.error_code == "QUOTA_EXCEEDED" for result in results):
+        floors.append(settings.PUSH_QUOTA_BACKOFF_SECONDS)
+    return min(max([delay, *floors]), settings.PUSH_RETRY_MAX_SECONDS)
+
+
+def _claim_batch(*, batch_id: int, now: datetime) -> bool:
+    lease = now + timedelta(seconds=settings.PUSH_BATCH_LEASE_SECONDS)
+    claimable = Q(state__in=[BatchState.QUEUED, BatchState.RETRY]) | Q(
+        state=BatchState.SENDING, lease_expires_at__lt=now
+    )
+    return bool(
+        AlertBatch.objects.filter(claimable, pk=batch_id).update(
+            state=BatchState.SENDING, attempts=F("attempts") + 1, lease_expires_at=lease
+        )
+    )
+
+
+def push_message_for(*, alert: Alert, device: Device) -> PushMessage:
+    article = alert.article
+    section = article.section.slug if article is not None else ""
+    data = {
+        "type": "breaking" if alert.urgency == AlertUrgency.BREAKING else "alert",
+        "alert_id": str(alert.pk),
+        "article_id": str(article.pk) if article is not None else "",
+        "language": alert.edition.code,
+        "section": section,
+        # The canonical web address: the apps open it as a universal / app link.
+        "url": article_web_url(article) if article is not None else "",
+    }
+    image = None
+    if article is not None and article.image is not None:
+        image = absolute_media_url(article.image.file.url)
+    return PushMessage(
+        token=device.token,
+        title=alert.title,
+        body=alert.body,
+        image=image,
+        data=data,
+        collapse_id=f"article-{article.pk}" if article is not None else f"alert-{alert.pk}",
+        ttl_seconds=settings.FCM_ALERT_TTL_SECONDS,
+        # Retries and deferred sends keep the expiry of the first send: breaking news goes stale.
+        sent_at=alert.started_at if alert.urgency == AlertUrgency.BREAKING else None,
+        thread_id=section or alert.edition.code,
+    )
+
+
+def alert_send_batch(*, batch_id: int, gateway: FCMGateway | None = None) -> BatchOutcome:
+    """Send one batch to every device in it that has no final ledger row yet.
+
+    Returns how it went; ``retry_in`` set means transient failures remain and the
+    caller should run this again after that many seconds (the batch is in ``retry``).
+    """
+    now = timezone.now()
+    if not _claim_batch(batch_id=batch_id, now=now):
+        return BatchOutcome()
+    batch = AlertBatch.objects.select_related("alert__edition", "alert__article__section", "alert__article__image").get(
+        pk=batch_id
+    )
+    alert = batch.alert
+    if alert.state == AlertState.CANCELLED:
+        AlertBatch.objects.filter(pk=batch_id).update(state=BatchState.DONE, finished_at=now)
+        return BatchOutcome()
+
+    finished = Delivery.objects.filter(alert_id=alert.pk, device_id=OuterRef("pk"), state__in=FINISHED_DELIVERY_STATES)
+    devices = list(
+        alert_audience(alert=alert)
+        .filter(pk__gte=batch.first_device_id, pk__lte=batch.last_device_id)
+        .exclude(Exists(finished))
+        .only("pk", "token", "timezone", "quiet_start", "quiet_end")
+        .order_by("pk")
+    )
+    outcome = BatchOutcome()
+    to_send: list[Device] = []
+    deferred: list[Delivery] = []
+    for device in devices:
+        until = None
+        if alert.urgency == AlertUrgency.NORMAL:
+            until = quiet_until(now=now, timezone=device.timezone, start=device.quiet_start, end=device.quiet_end)
+        if until is not None:
+            deferred.append(Delivery(alert=alert, device=device, state=DeliveryState.DEFERRED, deliver_after=until))
+        else:
+            to_send.append(device)
+    if deferred:
+        Delivery.objects.bulk_create(deferred, ignore_conflicts=True)
+        outcome.deferred = len(deferred)
+
+    results = _send(alert=alert, devices=to_send, gateway=gateway)
+    final_attempt = batch.attempts >= settings.PUSH_MAX_ATTEMPTS
+    transient = _record(alert=alert, devices=to_send, results=results, final_attempt=final_attempt, outcome=outcome)
+
+    if transient and not final_attempt:
+        outcome.retry_in = _retry_delay(attempts=batch.attempts, results=transient)
+        _count(
+            alert_id=alert.pk,
+            batch_id=batch_id,
+            outcome=outcome,
+            state=BatchState.RETRY,
+            retry_at=timezone.now() + timedelta(seconds=outcome.retry_in),
+            last_error=transient[0].error_code or "",
+        )
+        return outcome
+    _count(alert_id=alert.pk, batch_id=batch_id, outcome=outcome, state=BatchState.DONE, last_error="")
+    alert_finish_if_done(alert_id=alert.pk)
+    return outcome
+
+
+def _send(*, alert: Alert, devices: list[Device], gateway: FCMGateway | None) -> list[SendResult]:
+    if not devices:
+        return []
+    gateway = gateway or FCMGateway.default()
+    return gateway.send([push_message_for(alert=alert, device=device) for device in devices])
+
+
+def _record(
+    *, alert: Alert, devices: list[Device], results: list[SendResult], final_attempt: bool, outcome: BatchOutcome
+) -> list[SendResult]:
+    """Write the ledger for one send; return the transient failures left to retry."""
+    rows: list[Delivery] = []
+    dead_device_ids: list[int] = []
+    transient: list[SendResult] = []
+    for device, result in zip(devices, results, strict=True):
+        if result.ok:
+            rows.append(
+                Delivery(alert=alert, device=device, state=DeliveryState.ACCEPTED, message_id=result.message_id or "")
+            )
+            outcome.sent += 1
+        elif result.token_invalid:
+            rows.append(
+                Delivery(alert=alert, device=device, state=DeliveryState.INVALID, error_code=result.error_code or "")
+            )
+            dead_device_ids.append(device.pk)
+            outcome.invalid += 1
+        elif result.permanent or final_attempt:
+            rows.append(
+                Delivery(alert=alert, device=device, state=DeliveryState.FAILED, error_code=result.error_code or "")
+            )
+            outcome.failed += 1
+        else:
+            transient.append(result)
+    with transaction.atomic():
+        if rows:
+            Delivery.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["alert", "device"],
+                update_fields=["state", "message_id", "error_code", "updated_at"],
+            )
+        if dead_device_ids:
+            Device.objects.filter(pk__in=dead_device_ids).update(
+                is_active=False, deactivated_reason="fcm-token-invalid", updated_at=timezone.now()
+            )
+    return transient
+
+
+def _count(*, alert_id: int, batch_id: int, outcome: BatchOutcome, state: str, **fields: Any) -> None:
+    with transaction.atomic():
+        AlertBatch.objects.filter(pk=batch_id).update(
+            state=state,
+            sent=F("sent") + outcome.sent,
+            failed=F("failed") + outcome.failed,
+            invalid_tokens=F("invalid_tokens") + outcome.invalid,
+            deferred=F("deferred") + outcome.deferred,
+            finished_at=timezone.now() if state == BatchState.DONE else None,
+            lease_expires_at=None,
+            **fields,
+        )
+        Alert.objects.filter(pk=alert_id).update(
+            sent=F("sent") + outcome.sent,
+            failed=F("failed") + outcome.failed,
+            invalid_tokens=F("invalid_tokens") + outcome.invalid,
+            deferred=F("deferred") + outcome.deferred,
+        )
+
+
+def alert_finish_if_done(*, alert_id: int) -> bool:
+    """Close the alert once the fan-out is complete and every batch is done, with its true state."""
+    pending = AlertBatch.objects.filter(alert_id=alert_id).exclude(state=BatchState.DONE)
+    closing = Alert.objects.filter(pk=alert_id, state=AlertState.SENDING, fanout_done=True).exclude(Exists(pending))
+    return bool(
+        closing.filter(failed=0).update(state=AlertState.SENT, finished_at=Now())
+        or closing.filter(failed__gt=0, sent=0).update(state=AlertState.FAILED, finished_at=Now())
+        or closing.filter(failed__gt=0, sent__gt=0).update(state=AlertState.PARTIALLY_FAILED, finished_at=Now())
+    )
+
+
+# --- Recovery and deferred sends ---------------------------------------------------------------
+
+
+def alerts_recover(*, now: datetime | None = None) -> dict[str, int]:
+    """Re-enqueue work whose task was lost (a killed worker, a lost broker message).
+
+    Safe to run often and concurrently: each task claims its row before doing anything.
+    """
+    from notifications import tasks
+
+    now = now or timezone.now()
+    grace = now - timedelta(seconds=settings.PUSH_BATCH_LEASE_SECONDS)
+    stalled_fanouts = list(
+        Alert.objects.filter(
+            Q(state=AlertState.QUEUED, queued_at__lt=grace) | Q(state=AlertState.SENDING, fanout_done=False)
+        ).values_list("pk", flat=True)
+    )
+    stalled_batches = list(
+        AlertBatch.objects.filter(
+            Q(state=BatchState.QUEUED, created_at__lt=grace)
+            | Q(state=BatchState.SENDING, lease_expires_at__lt=now)
+            | Q(state=BatchState.RETRY, retry_at__lt=grace)
+        ).values_list("pk", flat=True)
+    )
+    for alert_id in stalled_fanouts:
+        tasks.alert_fanout.delay(alert_id)
+    for batch_id in stalled_batches:
+        tasks.alert_send_batch.delay(batch_id)
+    for alert_id in Alert.objects.filter(state=AlertState.SENDING, fanout_done=True).values_list("pk", flat=True):
+        alert_finish_if_done(alert_id=alert_id)
+    return {"fanouts": len(stalled_fanouts), "batches": len(stalled_batches)}
+
+
+def deliveries_send_deferred(*, now: datetime | None = None, gateway: FCMGateway | None = None) -> int:
+    """Send the alerts held back by quiet hours whose night is over. Returns how many were accepted."""
+    now = now or timezone.now()
+    lease = now + timedelta(seconds=settings.PUSH_BATCH_LEASE_SECONDS)
+    total = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(state=DeliveryState.DEFERRED, deliver_after__lte=now)
+                .order_by("alert_id", "pk")[: settings.PUSH_BATCH_SIZE]
+            )
+            if not due:
+                return total
+            alert_id = due[0].alert_id
+            due = [row for row in due if row.alert_id == alert_id]
+            # Pushing deliver_after past the lease is the claim: another sweeper skips these rows.
+            Delivery.objects.filter(pk__in=[row.pk for row in due]).update(
+                deliver_after=lease, attempts=F("attempts") + 1
+            )
+            tries = {row.device_id: row.attempts + 1 for row in due}
+        alert = Alert.objects.select_related("edition", "article__section", "article__image").get(pk=alert_id)
+        devices = list(
+            Device.objects.filter(pk__in=[row.device_id for row in due], is_active=True, is_stale=False).only(
+                "pk", "token"
+            )
+        )
+        if alert.state == AlertState.CANCELLED:
+            devices = []
+        results = _send(alert=alert, devices=devices, gateway=gateway)
+        outcome = BatchOutcome()
+        transient: list[SendResult] = []
+        # Bounded like a batch: on a device's last try, what stays unavailable is recorded as failed.
+        for final_attempt in (False, True):
+            pairs = [
+                (device, result)
+                for device, result in zip(devices, results, strict=True)
+                if (tries[device.pk] >= settings.PUSH_MAX_ATTEMPTS) is final_attempt
+            ]
+            transient += _record(
+                alert=alert,
+                devices=[device for device, _ in pairs],
+                results=[result for _, result in pairs],
+                final_attempt=final_attempt,
+                outcome=outcome,
+            )
+        retried = {result.token for result in transient}
+        resent = [device.pk for device in devices if device.token in retried]
+        if resent:
+            delay = _retry_delay(attempts=max(tries[pk] for pk in resent), results=transient)
+            Delivery.objects.filter(alert=alert, device_id__in=resent).update(
+                deliver_after=now + timedelta(seconds=delay)
+            )
+        gone = {row.device_id for row in due} - {device.pk for device in devices}
+        if gone:
+            Delivery.objects.filter(alert=alert, device_id__in=gone, state=DeliveryState.DEFERRED).update(
+                state=DeliveryState.FAILED, error_code="DEVICE_GONE"
+            )
+            outcome.failed += len(gone)
+        Alert.objects.filter(pk=alert.pk).update(
+            sent=F("sent") + outcome.sent,
+            failed=F("failed") + outcome.failed,
+            invalid_tokens=F("invalid_tokens") + outcome.invalid,
+            deferred=F("deferred") - (outcome.sent + outcome.failed + outcome.invalid),
+        )
+        # An alert already closed keeps a state true to its counts as its deferred sends finish.
+        Alert.objects.filter(
+            pk=alert.pk, state__in=[AlertState.SENT, AlertState.FAILED, AlertState.PARTIALLY_FAILED], failed__gt=0
+        ).update(state=Case(When(sent=0, then=Value(AlertState.FAILED)), default=Value(AlertState.PARTIALLY_FAILED)))
+        total += outcome.sent
+
+
+# --- Engagement -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def alerts_record_opens(*, device: Device, alert_ids: list[int]) -> int:
+    """Count each alert opened on ``device`` once, however often the app reports it.
+
+    A fixed number of queries for a whole batch. The unopened delivery rows are locked
+    first, so of two concurrent reports of one open only the first still finds it unopened.
+    """
+    unopened = Delivery.objects.filter(
+        alert_id__in=set(alert_ids), device=device, state=DeliveryState.ACCEPTED, opened_at__isnull=True
+    )
+    opened = list(unopened.select_for_update().order_by("alert_id").values_list("alert_id", flat=True))
+    if opened:
+        unopened.filter(alert_id__in=opened).update(opened_at=timezone.now())
+        Alert.objects.filter(pk__in=opened).update(opened=F("opened") + 1)
+    return len(opened)

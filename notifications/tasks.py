@@ -1,0 +1,37 @@
+"""Celery tasks: thin wrappers that take ids and call a service."""
+
+from celery import shared_task
+
+from notifications import services
+
+
+@shared_task(name="notifications.alert_fanout", acks_late=True)
+def alert_fanout(alert_id: int) -> int:
+    return services.alert_fanout(alert_id=alert_id)
+
+
+@shared_task(name="notifications.alert_send_batch", bind=True, acks_late=True, max_retries=None)
+def alert_send_batch(self, batch_id: int) -> dict[str, int]:
+    outcome = services.alert_send_batch(batch_id=batch_id)
+    if outcome.retry_in is not None:
+        # The batch row is in "retry" and bounded by PUSH_MAX_ATTEMPTS; the recovery sweep
+        # re-enqueues it should this retry message be lost.
+        raise self.retry(countdown=outcome.retry_in)
+    return {"sent": outcome.sent, "failed": outcome.failed, "invalid": outcome.invalid, "deferred": outcome.deferred}
+
+
+@shared_task(name="notifications.alerts_recover")
+def alerts_recover() -> dict[str, int]:
+    return services.alerts_recover()
+
+
+@shared_task(name="notifications.deliveries_send_deferred")
+def deliveries_send_deferred() -> int:
+    return services.deliveries_send_deferred()
+
+
+@shared_task(name="notifications.devices_hygiene")
+def devices_hygiene() -> dict[str, int]:
+    from notifications.devices import devices_hygiene as hygiene
+
+    return hygiene()

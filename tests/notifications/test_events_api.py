@@ -1,0 +1,312 @@
+"""POST /api/v1/events/: batches of engagement beacons; alert opens are counted once per device."""
+
+import json
+from typing import Any
+
+import pytest
+from rest_framework.settings import api_settings
+
+from backend.api.throttles import WriteThrottle
+from notifications.models import Alert, AlertState, Delivery, DeliveryState, Device
+from tests.factories import published_article
+from tests.notifications.factories import AlertFactory, DeviceFactory, device_secret
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/events/"
+AT = "2025-05-09T15:38:00+00:00"
+
+
+def post(api, events: Any, device: Device | None = None, **extra: Any):
+    if device is not None:
+        extra.setdefault("HTTP_AUTHORIZATION", f"Device {device_secret(device)}")
+    return api.post(URL, events, format="json", **extra)
+
+
+def sent_alert() -> Alert:
+    made = AlertFactory()
+    Alert.objects.filter(pk=made.pk).update(state=AlertState.SENT)
+    return made
+
+
+def received(alert: Alert, device: Device, state: str = DeliveryState.ACCEPTED) -> Delivery:
+    return Delivery.objects.create(alert=alert, device=device, state=state, message_id="projects/x/messages/1")
+
+
+def opens(alert: Alert) -> int:
+    return Alert.objects.get(pk=alert.pk).opened
+
+
+def snapshot() -> tuple[list[Any], list[Any]]:
+    return (
+        list(Alert.objects.order_by("pk").values_list("pk", "opened")),
+        list(Delivery.objects.order_by("pk").values_list("pk", "opened_at")),
+    )
+
+
+def assert_problem(response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status
+    return body
+
+
+@pytest.fixture
+def device() -> Device:
+    return DeviceFactory()
+
+
+@pytest.fixture
+def article():
+    return published_article(send_alert=False)
+
+
+# --- Accepted batches -----------------------------------------------------------------------
+
+
+def test_a_batch_of_views_and_shares_is_accepted(api, article):
+    events = [
+        {"type": "view", "article": article.pk, "at": AT},
+        {"type": "share", "article": article.pk},
+        {"type": "view", "article": article.pk, "at": "2025-05-09T18:38:00+03:00"},
+    ]
+
+    response = post(api, events)
+
+    assert response.status_code == 202, response.content
+    assert not response.content
+
+
+def test_views_with_a_device_secret_are_accepted(api, article, device):
+    assert post(api, [{"type": "view", "article": article.pk}], device=device).status_code == 202
+
+
+def test_events_about_unknown_articles_are_dropped_not_refused(api):
+    assert post(api, [{"type": "view", "article": 999_999}]).status_code == 202
+
+
+def test_a_full_batch_of_100_is_accepted(api, article):
+    assert post(api, [{"type": "view", "article": article.pk}] * 100).status_code == 202
+
+
+# --- Bad batches ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("events", "field"),
+    [
+        ([], None),
+        ([{"type": "view", "article": 1}] * 101, None),
+        ({"type": "view", "article": 1}, None),
+        ("view", None),
+        ([{"type": "click", "article": 1}], "type"),
+        ([{"article": 1}], "type"),
+        ([{"type": "view"}], "article"),
+        ([{"type": "share", "article": None}], "article"),
+        ([{"type": "view", "article": "one"}], "article"),
+        ([{"type": "view", "article": 0}], "article"),
+        ([{"type": "view", "article": 1, "at": "yesterday"}], "at"),
+        ([{"type": "view", "article": 1, "at": "2025-13-40T99:00:00Z"}], "at"),
+        ([{"type": "alert_open"}], "alert"),
+        ([{"type": "alert_open", "alert": None}], "alert"),
+        ([{"type": "alert_open", "alert": 2**63}], "alert"),
+        ([{"type": "view", "article": 2**63}], "article"),
+        (["view"], None),
+    ],
+)
+def test_a_bad_batch_is_a_400_and_counts_nothing(api, device, events, field):
+    received(sent_alert(), device)
+    before = snapshot()
+
+    response = post(api, events, device=device)
+
+    body = assert_problem(response, 400)
+    if field is not None:
+        assert any(key == field or key.endswith(f".{field}") for key in body["errors"]), body
+    assert "ErrorDetail" not in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_refused_batch_counts_none_of_its_valid_opens(api, device):
+    alert = sent_alert()
+    received(alert, device)
+
+    response = post(api, [{"type": "alert_open", "alert": alert.pk}, {"type": "click"}], device=device)
+
+    assert_problem(response, 400)
+    assert opens(alert) == 0
+    assert Delivery.objects.get(alert=alert, device=device).opened_at is None
+
+
+def test_the_error_names_the_position_of_the_bad_event(api, article):
+    events = [{"type": "view", "article": article.pk}, {"type": "click", "article": article.pk}]
+
+    body = assert_problem(post(api, events), 400)
+
+    assert list(body["errors"]) == ["1.type"]
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status"),
+    [("[{", "application/json", 400), ("type=view", "text/plain", 415)],
+)
+def test_a_body_that_is_not_json_is_refused(api, data, content_type, status):
+    assert_problem(api.post(URL, data, content_type=content_type), status)
+
+
+def test_a_huge_body_is_a_413(api, settings):
+    events = [{"type": "view", "article": 1, "at": AT, "pad": "x" * 4000}] * 100
+    body = json.dumps(events)
+    assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    assert_problem(api.post(URL, body, content_type="application/json"), 413)
+
+
+# --- Alert opens ------------------------------------------------------------------------------
+
+
+def test_an_alert_open_is_recorded_on_the_delivery_and_counted(api, device):
+    alert = sent_alert()
+    delivery = received(alert, device)
+
+    response = post(api, [{"type": "alert_open", "alert": alert.pk, "at": AT}], device=device)
+
+    assert response.status_code == 202, response.content
+    delivery.refresh_from_db()
+    assert delivery.opened_at is not None
+    assert opens(alert) == 1
+
+
+def test_an_alert_open_is_counted_once_however_often_it_is_reported(api, device):
+    alert = sent_alert()
+    received(alert, device)
+    other = DeviceFactory()
+    received(alert, other)
+
+    assert post(api, [{"type": "alert_open", "alert": alert.pk}] * 3, device=device).status_code == 202
+    first_open = Delivery.objects.get(alert=alert, device=device).opened_at
+    assert post(api, [{"type": "alert_open", "alert": alert.pk}], device=device).status_code == 202
+
+    assert opens(alert) == 1
+    assert Delivery.objects.get(alert=alert, device=device).opened_at == first_open
+    assert post(api, [{"type": "alert_open", "alert": alert.pk}], device=other).status_code == 202
+    assert opens(alert) == 2
+
+
+@pytest.mark.parametrize("state", [DeliveryState.FAILED, DeliveryState.INVALID, DeliveryState.DEFERRED])
+def test_an_open_of_an_alert_that_never_reached_the_device_is_not_counted(api, device, state):
+    alert = sent_alert()
+    received(alert, device, state=state)
+
+    assert post(api, [{"type": "alert_open", "alert": alert.pk}], device=device).status_code == 202
+
+    assert opens(alert) == 0
+    assert Delivery.objects.get(alert=alert, device=device).opened_at is None
+
+
+def test_an_open_reported_by_a_device_that_did_not_receive_the_alert_is_not_counted(api, device):
+    alert = sent_alert()
+    receiver = DeviceFactory()
+    received(alert, receiver)
+
+    assert post(api, [{"type": "alert_open", "alert": alert.pk}], device=device).status_code == 202
+
+    assert opens(alert) == 0
+    assert Delivery.objects.get(alert=alert, device=receiver).opened_at is None
+    assert not Delivery.objects.filter(device=device).exists()
+
+
+def test_unknown_alert_ids_are_ignored(api, device):
+    alert = sent_alert()
+    received(alert, device)
+
+    events = [
+        {"type": "alert_open", "alert": 999_999},
+        {"type": "alert_open", "alert": 2**63 - 1},
+        {"type": "view", "article": 2**63 - 1},
+        {"type": "alert_open", "alert": alert.pk},
+    ]
+    assert post(api, events, device=device).status_code == 202
+
+    assert opens(alert) == 1
+
+
+def test_opens_of_several_alerts_in_one_batch_are_each_counted(api, device):
+    alerts = [sent_alert() for _ in range(3)]
+    for each in alerts:
+        received(each, device)
+
+    events = [{"type": "alert_open", "alert": each.pk} for each in alerts + alerts]
+    assert post(api, events, device=device).status_code == 202
+
+    assert [opens(each) for each in alerts] == [1, 1, 1]
+
+
+def test_an_alert_open_without_a_device_secret_is_a_401_and_counts_nothing(api, device):
+    alert = sent_alert()
+    received(alert, device)
+
+    response = post(api, [{"type": "alert_open", "alert": alert.pk}])
+
+    assert_problem(response, 401)
+    assert response["WWW-Authenticate"].startswith("Device")
+    assert opens(alert) == 0
+
+
+@pytest.mark.parametrize("header", ["Device wrong-secret", "Device ", "Bearer abc", "Basic dXNlcjpwYXNz"])
+def test_a_bad_credential_is_a_401_even_for_views(api, device, article, header):
+    alert = sent_alert()
+    received(alert, device)
+    events = [{"type": "view", "article": article.pk}, {"type": "alert_open", "alert": alert.pk}]
+
+    response = post(api, events, HTTP_AUTHORIZATION=header)
+
+    body = assert_problem(response, 401)
+    assert response["WWW-Authenticate"].startswith("Device")
+    assert opens(alert) == 0
+    assert device.token not in json.dumps(body)
+
+
+def test_a_deactivated_devices_secret_is_a_401(api, device):
+    alert = sent_alert()
+    received(alert, device)
+    Device.objects.filter(pk=device.pk).update(is_active=False)
+
+    assert_problem(post(api, [{"type": "alert_open", "alert": alert.pk}], device=device), 401)
+    assert opens(alert) == 0
+
+
+def test_the_write_throttle_applies(api, article, settings, monkeypatch):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "write": "2/min"},
+    }
+    monkeypatch.setattr(WriteThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+    events = [{"type": "view", "article": article.pk}]
+    assert post(api, events).status_code == 202
+    assert post(api, events).status_code == 202
+
+    response = post(api, events)
+
+    assert_problem(response, 429)
+    assert int(response["Retry-After"]) >= 1
+    assert post(api, events, REMOTE_ADDR="198.51.100.9").status_code == 202
+
+
+def test_query_count_does_not_grow_with_the_number_of_events(api, device, article, django_assert_num_queries):
+    alerts = [sent_alert() for _ in range(6)]
+    for each in alerts:
+        received(each, device)
+    views = [{"type": "view", "article": article.pk}] * 50
+
+    with django_assert_num_queries(0):
+        assert post(api, views).status_code == 202
+    with django_assert_num_queries(4):
+        assert post(api, [{"type": "alert_open", "alert": 999_999}], device=device).status_code == 202
+    with django_assert_num_queries(6):
+        assert post(api, [*views, {"type": "alert_open", "alert": alerts[0].pk}], device=device).status_code == 202
+    with django_assert_num_queries(6):
+        events = [{"type": "alert_open", "alert": each.pk} for each in alerts[1:]]
+        assert post(api, [*views, *events], device=device).status_code == 202
+    assert [opens(each) for each in alerts] == [1] * 6
