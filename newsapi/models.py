@@ -204,6 +204,7 @@ class Article(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body_html", "body_text", "reading_time_minutes", "updated_at"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        ContentVersion.bump()
         self.refresh_search_vector()
 
     def refresh_search_vector(self) -> None:
@@ -217,6 +218,30 @@ class Article(models.Model):
             + SearchVector("body_text", weight="C", config=config)
         )
         Article.objects.filter(pk=self.pk).update(search_vector=vector)
+
+
+class ContentVersion(models.Model):
+    """One counter that every article save moves, in the saving transaction.
+
+    Server-side response caches are keyed by it, so a withdrawal changes every key
+    the moment it commits; a counter (not the newest ``updated_at``) cannot be
+    fooled by two servers' clocks disagreeing.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def bump(cls) -> None:
+        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
+            cls.objects.get_or_create(pk=1)
+
+    @classmethod
+    def current(cls) -> int:
+        value = cls.objects.filter(pk=1).values_list("value", flat=True).first()
+        return value or 0
 
 
 def article_web_url(article: Article) -> str:

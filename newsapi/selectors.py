@@ -182,3 +182,10 @@ def edition_last_modified(*, edition: Edition) -> datetime | None:
 
     value: datetime | None = Article.objects.filter(edition=edition).aggregate(latest=Max("updated_at"))["latest"]
     return value
+
+
+def content_version() -> str:
+    """Moves with every article save in any edition (publish, edit, withdrawal): one primary-key read."""
+    from newsapi.models import ContentVersion
+
+    return str(ContentVersion.current())

@@ -90,6 +90,56 @@ class ArticleCardSerializer(serializers.ModelSerializer[Article]):
     def get_url(self, article: Article) -> str:
         return article_web_url(article)
 
+    def to_representation(self, instance: Article) -> dict[str, Any]:
+        """The declared fields, built directly: lists of cards are the API's hot path.
+
+        Generic field-by-field serialisation cost about 0.8 ms a card; this is the same
+        output (the declared fields above still drive the OpenAPI schema, and
+        tests/backend/test_openapi.py checks real responses against it).
+        """
+        edition = instance.edition
+        return {
+            "id": instance.pk,
+            "slug": instance.slug,
+            "language": edition.code,
+            "dir": edition.dir,
+            "title": instance.title,
+            "summary": instance.summary,
+            "section": {"slug": instance.section.slug, "name": instance.section_name},  # type: ignore[attr-defined]
+            "tags": [{"slug": tag.slug, "name": tag.name} for tag in instance.tags.all()],
+            "image": self._image(instance.image),
+            "credit": instance.credit,
+            "is_breaking": instance.is_breaking,
+            "published_at": _DATETIME.to_representation(instance.published_at) if instance.published_at else None,
+            "updated_at": _DATETIME.to_representation(instance.updated_at),
+            "url": article_web_url(instance),
+            "reading_time_minutes": instance.reading_time_minutes,
+        }
+
+    def _image(self, image: Image | None) -> dict[str, Any] | None:
+        if image is None:
+            return None
+        return {
+            "url": _absolute(self.context, image.file.url),
+            "width": image.width,
+            "height": image.height,
+            "caption": image.caption,
+            "credit": image.credit,
+            "alt": image.alt,
+            "renditions": [
+                {
+                    "width": rendition.width,
+                    "height": rendition.height,
+                    "format": rendition.format,
+                    "url": _absolute(self.context, rendition.file.url),
+                }
+                for rendition in image.renditions.all()
+            ],
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
 
 class TranslationSerializer(serializers.Serializer[dict[str, Any]]):
     language = serializers.CharField()
@@ -115,6 +165,14 @@ class ArticleFullSerializer(ArticleCardSerializer):
     def get_translations(self, article: Article) -> list[dict[str, Any]]:
         return self.context["translations"]
 
+    def to_representation(self, instance: Article) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["body_html"] = instance.body_html
+        data["authors"] = [{"slug": author.slug, "name": author.name} for author in instance.authors.all()]
+        data["related"] = self.get_related(instance)
+        data["translations"] = self.get_translations(instance)
+        return data
+
 
 class ArticleSyncSerializer(ArticleCardSerializer):
     """A live article in the sync feed: everything an offline reader needs to show it."""
@@ -127,9 +185,9 @@ class ArticleSyncSerializer(ArticleCardSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance: Article) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["deleted"] = False
-        return data
+        card = super().to_representation(instance)
+        authors = [{"slug": author.slug, "name": author.name} for author in instance.authors.all()]
+        return {"deleted": False, **card, "body_html": instance.body_html, "authors": authors}
 
 
 class TombstoneSerializer(serializers.Serializer[dict[str, Any]]):

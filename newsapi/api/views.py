@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from backend.api.http_cache import public_cache
 from backend.api.pagination import Keyset, PageParams, paginate
+from backend.api.response_cache import cached_or_render
 from backend.api.schema import PROBLEM_RESPONSES, paginated
 from newsapi import selectors
 from newsapi.api import params
@@ -68,7 +70,10 @@ class ArticleListView(APIView):
         responses={200: paginated(ArticleCardSerializer), **PROBLEM_RESPONSES},
         operation_id="articles_list",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse | Response:
+        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+
+    def render(self, request: Request) -> Response:
         filters = params.validated(params.ArticleListParams, request)
         edition = filters.pop("lang")
         page = paginate(selectors.article_cards(edition=edition, **filters), request, FEED)
@@ -85,7 +90,10 @@ class ArticleListView(APIView):
 
 class ArticleDetailView(APIView):
     @extend_schema(responses={200: ArticleFullSerializer, **PROBLEM_RESPONSES})
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: int) -> HttpResponse | Response:
+        return cached_or_render(request, selectors.content_version(), lambda: self.render(request, pk))
+
+    def render(self, request: Request, pk: int) -> Response:
         article = selectors.article_detail(article_id=pk)
         if article is None:
             raise NotFound("No published article has this id.")
@@ -121,7 +129,10 @@ class HomeSerializer(serializers.Serializer[Any]):
 
 class HomeView(APIView):
     @extend_schema(parameters=[LANG], responses={200: HomeSerializer, **PROBLEM_RESPONSES})
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse | Response:
+        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+
+    def render(self, request: Request) -> Response:
         edition = params.validated(params.EditionParams, request)["lang"]
         feed = selectors.home_feed(edition=edition)
         response = Response(HomeSerializer(feed, context={"request": request}).data)
@@ -137,7 +148,10 @@ class SearchView(APIView):
         parameters=[params.SearchParams, PageParams],
         responses={200: paginated(ArticleCardSerializer), **PROBLEM_RESPONSES},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse | Response:
+        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+
+    def render(self, request: Request) -> Response:
         query = params.validated(params.SearchParams, request)
         edition = query["lang"]
         results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"))
@@ -163,7 +177,10 @@ class TagPageSerializer(serializers.Serializer[Any]):
 
 class TagDetailView(APIView):
     @extend_schema(parameters=[LANG, *PAGE], responses={200: TagPageSerializer, **PROBLEM_RESPONSES})
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> HttpResponse | Response:
+        return cached_or_render(request, selectors.content_version(), lambda: self.render(request, slug))
+
+    def render(self, request: Request, slug: str) -> Response:
         edition = params.validated(params.EditionParams, request)["lang"]
         tag = selectors.tag_for_edition(edition=edition, slug=slug)
         if tag is None:

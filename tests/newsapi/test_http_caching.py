@@ -256,3 +256,16 @@ def test_home_has_no_last_modified_because_its_breaking_strip_ages_with_the_cloc
     assert response.status_code == 200
     assert "Last-Modified" not in response
     assert response["ETag"]
+
+
+def test_a_withdrawn_article_leaves_the_cached_list_and_detail_at_once(api):
+    from newsapi.services import article_unpublish
+
+    kept, withdrawn = published_article(), published_article()
+    assert {item["id"] for item in api.get("/api/v1/articles/").json()["results"]} == {kept.pk, withdrawn.pk}
+    assert api.get(f"/api/v1/articles/{withdrawn.pk}/").status_code == 200
+
+    article_unpublish(article=withdrawn, by=None, reason="Legal")
+
+    assert [item["id"] for item in api.get("/api/v1/articles/").json()["results"]] == [kept.pk]
+    assert api.get(f"/api/v1/articles/{withdrawn.pk}/").status_code == 404
