@@ -145,9 +145,7 @@ def test_query_budget_does_not_grow_with_tags_and_authors(api, build, django_ass
 
 
 @pytest.mark.parametrize("name", sorted(CACHED))
-def test_a_repeated_request_is_served_from_the_response_cache_in_one_query(
-    api, build, name, django_assert_num_queries
-):
+def test_a_repeated_request_is_served_from_the_response_cache_in_one_query(api, build, name, django_assert_num_queries):
     url = urls(build(tags=2)[0], 20)[name]
     first = api.get(url)
 
