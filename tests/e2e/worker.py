@@ -14,11 +14,14 @@ CELERY = str(ROOT / ".venv" / "bin" / "celery")
 class CeleryWorker:
     """``celery -A config worker -B`` in its own process group, configured by environment variables."""
 
-    def __init__(self, *, env: dict[str, str], log_path: Path, concurrency: int = 2, name: str = "e2e") -> None:
+    def __init__(
+        self, *, env: dict[str, str], log_path: Path, concurrency: int = 2, name: str = "e2e", beat: bool = True
+    ) -> None:
         self.env = env
         self.log_path = log_path
         self.concurrency = concurrency
         self.name = name
+        self.beat = beat  # False: a plain worker, as in production where beat is its own process
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -29,7 +32,8 @@ class CeleryWorker:
             [
                 CELERY, "-A", "config", "worker", "--loglevel=INFO", f"--concurrency={self.concurrency}",
                 "--pool=prefork", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                "-B", "-s", str(schedule), "-n", f"{self.name}-{os.getpid()}-{time.monotonic_ns()}@%h",
+                *(["-B", "-s", str(schedule)] if self.beat else []),
+                "-n", f"{self.name}-{os.getpid()}-{time.monotonic_ns()}@%h",
             ],
             cwd=ROOT,
             env=self.env,
