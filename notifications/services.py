@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
@@ -240,7 +241,15 @@ def alert_send_batch(*, batch_id: int, gateway: FCMGateway | None = None) -> Bat
         AlertBatch.objects.filter(pk=batch_id).update(state=BatchState.DONE, finished_at=now)
         return BatchOutcome()
 
-    finished = Delivery.objects.filter(alert_id=alert.pk, device_id=OuterRef("pk"), state__in=FINISHED_DELIVERY_STATES)
+    # The range repeated inside the anti-join keeps it to this batch's ledger rows whatever the planner's
+    # statistics say: on a ledger not yet analyzed, PostgreSQL otherwise sorts all the alert's rows per batch.
+    finished = Delivery.objects.filter(
+        alert_id=alert.pk,
+        device_id=OuterRef("pk"),
+        device_id__gte=batch.first_device_id,
+        device_id__lte=batch.last_device_id,
+        state__in=FINISHED_DELIVERY_STATES,
+    )
     devices = list(
         alert_audience(alert=alert)
         .filter(pk__gte=batch.first_device_id, pk__lte=batch.last_device_id)
@@ -368,31 +377,51 @@ def alert_finish_if_done(*, alert_id: int) -> bool:
 def alerts_recover(*, now: datetime | None = None) -> dict[str, int]:
     """Re-enqueue work whose task was lost (a killed worker, a lost broker message).
 
-    Safe to run often and concurrently: each task claims its row before doing anything.
+    A batch held by a worker whose lease ran out is re-enqueued at once. Batches
+    still ``queued`` are only re-enqueued when their alert has stalled: no live
+    lease and nothing finished for a whole lease period, so a long queue behind
+    busy workers is not flooded with copies. Each re-enqueue is remembered for a
+    lease period in the cache. Repeats are harmless anyway: every task claims its
+    row before doing anything.
     """
     from notifications import tasks
 
     now = now or timezone.now()
-    grace = now - timedelta(seconds=settings.PUSH_BATCH_LEASE_SECONDS)
-    stalled_fanouts = list(
-        Alert.objects.filter(
-            Q(state=AlertState.QUEUED, queued_at__lt=grace) | Q(state=AlertState.SENDING, fanout_done=False)
+    lease = timedelta(seconds=settings.PUSH_BATCH_LEASE_SECONDS)
+    grace = now - lease
+
+    def first_time(kind: str, pk: int) -> bool:
+        return bool(cache.add(f"alerts-recover:{kind}:{pk}", 1, timeout=settings.PUSH_BATCH_LEASE_SECONDS))
+
+    fanouts = [
+        pk
+        for pk in Alert.objects.filter(
+            Q(state=AlertState.QUEUED, queued_at__lt=grace)
+            | Q(state=AlertState.SENDING, fanout_done=False) & (Q(started_at__isnull=True) | Q(started_at__lt=grace))
         ).values_list("pk", flat=True)
+        if first_time("fanout", pk)
+    ]
+    lost = AlertBatch.objects.filter(
+        Q(state=BatchState.SENDING, lease_expires_at__lt=now) | Q(state=BatchState.RETRY, retry_at__lt=grace)
     )
-    stalled_batches = list(
-        AlertBatch.objects.filter(
-            Q(state=BatchState.QUEUED, created_at__lt=grace)
-            | Q(state=BatchState.SENDING, lease_expires_at__lt=now)
-            | Q(state=BatchState.RETRY, retry_at__lt=grace)
-        ).values_list("pk", flat=True)
+    batches = [pk for pk in lost.values_list("pk", flat=True) if first_time("batch", pk)]
+
+    alive = AlertBatch.objects.filter(alert_id=OuterRef("pk")).filter(
+        Q(state=BatchState.SENDING, lease_expires_at__gte=now) | Q(finished_at__gte=grace)
     )
-    for alert_id in stalled_fanouts:
+    stalled = Alert.objects.filter(state=AlertState.SENDING, started_at__lt=grace).exclude(Exists(alive))
+    for alert_id in stalled.values_list("pk", flat=True):
+        if first_time("queued", alert_id):
+            queued = AlertBatch.objects.filter(alert_id=alert_id, state=BatchState.QUEUED, created_at__lt=grace)
+            batches += list(queued.values_list("pk", flat=True))
+
+    for alert_id in fanouts:
         tasks.alert_fanout.delay(alert_id)
-    for batch_id in stalled_batches:
+    for batch_id in batches:
         tasks.alert_send_batch.delay(batch_id)
     for alert_id in Alert.objects.filter(state=AlertState.SENDING, fanout_done=True).values_list("pk", flat=True):
         alert_finish_if_done(alert_id=alert_id)
-    return {"fanouts": len(stalled_fanouts), "batches": len(stalled_batches)}
+    return {"fanouts": len(fanouts), "batches": len(batches)}
 
 
 def deliveries_send_deferred(*, now: datetime | None = None, gateway: FCMGateway | None = None) -> int:

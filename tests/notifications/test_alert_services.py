@@ -619,9 +619,9 @@ def test_recovery_re_enqueues_only_stalled_work(broker_queue):
     fresh_queued = queued_alert()
     Alert.objects.filter(pk=stalled_queued.pk).update(queued_at=long_ago)
     half_fanned_out = AlertFactory()
-    Alert.objects.filter(pk=half_fanned_out.pk).update(state=AlertState.SENDING, fanout_done=False)
+    Alert.objects.filter(pk=half_fanned_out.pk).update(state=AlertState.SENDING, fanout_done=False, started_at=long_ago)
     sending = AlertFactory()
-    Alert.objects.filter(pk=sending.pk).update(state=AlertState.SENDING, fanout_done=True)
+    Alert.objects.filter(pk=sending.pk).update(state=AlertState.SENDING, fanout_done=True, started_at=long_ago)
 
     def batch(index, **fields):
         made = AlertBatch.objects.create(alert=sending, index=index, first_device_id=1, last_device_id=1, size=1)
@@ -636,19 +636,55 @@ def test_recovery_re_enqueues_only_stalled_work(broker_queue):
     batch(5, state=BatchState.RETRY, retry_at=now + timedelta(seconds=30))  # waiting for its countdown
     batch(6, state=BatchState.DONE)
 
-    assert services.alerts_recover(now=now) == {"fanouts": 2, "batches": 3}
+    assert services.alerts_recover(now=now) == {"fanouts": 2, "batches": 2}
 
+    # Batch 0 stays queued: batch 3's live lease shows the alert is moving, so its task is presumably in the queue.
     assert published_tasks(broker_queue) == sorted(
         [
             ("notifications.alert_fanout", [stalled_queued.pk]),
             ("notifications.alert_fanout", [half_fanned_out.pk]),
-            ("notifications.alert_send_batch", [lost.pk]),
             ("notifications.alert_send_batch", [dead_worker.pk]),
             ("notifications.alert_send_batch", [lost_retry.pk]),
         ]
     )
+    assert AlertBatch.objects.get(pk=lost.pk).state == BatchState.QUEUED
+    # The same sweep again (the next beat tick) enqueues nothing twice.
+    assert services.alerts_recover(now=now) == {"fanouts": 0, "batches": 0}
     assert Alert.objects.get(pk=fresh_queued.pk).state == AlertState.QUEUED
     assert Alert.objects.get(pk=sending.pk).state == AlertState.SENDING  # batches still out
+
+
+def test_recovery_re_enqueues_the_queued_batches_of_a_stalled_alert_once(broker_queue):
+    now = timezone.now()
+    long_ago = now - timedelta(minutes=10)
+    alert = AlertFactory()
+    Alert.objects.filter(pk=alert.pk).update(state=AlertState.SENDING, fanout_done=True, started_at=long_ago)
+    waiting = [
+        AlertBatch.objects.create(alert=alert, index=n, first_device_id=n, last_device_id=n, size=1) for n in range(2)
+    ]
+    AlertBatch.objects.filter(alert=alert).update(created_at=long_ago)
+    AlertBatch.objects.create(alert=alert, index=2, first_device_id=9, last_device_id=9, size=1, state=BatchState.DONE)
+    AlertBatch.objects.filter(index=2, alert=alert).update(finished_at=long_ago)
+
+    assert services.alerts_recover(now=now) == {"fanouts": 0, "batches": 2}
+    assert published_tasks(broker_queue) == sorted(("notifications.alert_send_batch", [batch.pk]) for batch in waiting)
+    assert services.alerts_recover(now=now) == {"fanouts": 0, "batches": 0}
+
+
+def test_recovery_leaves_a_long_queue_alone_while_its_alert_makes_progress(broker_queue):
+    now = timezone.now()
+    alert = AlertFactory()
+    Alert.objects.filter(pk=alert.pk).update(
+        state=AlertState.SENDING, fanout_done=True, started_at=now - timedelta(minutes=10)
+    )
+    AlertBatch.objects.create(alert=alert, index=0, first_device_id=1, last_device_id=1, size=1)
+    AlertBatch.objects.filter(alert=alert).update(created_at=now - timedelta(minutes=10))
+    AlertBatch.objects.create(
+        alert=alert, index=1, first_device_id=2, last_device_id=2, size=1, state=BatchState.DONE, finished_at=now
+    )
+
+    assert services.alerts_recover(now=now) == {"fanouts": 0, "batches": 0}
+    assert published_tasks(broker_queue) == []
 
 
 def test_recovery_closes_an_alert_whose_batches_all_finished(broker_queue):
