@@ -217,6 +217,8 @@ SPECTACULAR_SETTINGS = {
 # HTTP caching for public GETs: fresh for max-age, then served stale while revalidating.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 300)
+# Keep rendered public responses in the cache, keyed by the content version (backend/api/response_cache.py).
+API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 # The sync feed only hands out changes older than this, so a transaction that commits
 # late with an earlier timestamp is never skipped by a client's cursor.
 SYNC_SETTLE_SECONDS = env_int("SYNC_SETTLE_SECONDS", 5)

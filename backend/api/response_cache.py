@@ -28,6 +28,8 @@ def response_key(request: Request, version: str) -> str:
 
 def cached_or_render(request: Request, version: str, render: Callable[[], Response]) -> HttpResponse | Response:
     """The cached response for ``request`` at ``version``, or ``render()``'s, stored once rendered if it is a 200."""
+    if not settings.API_RESPONSE_CACHE:
+        return render()
     key = response_key(request, version)
     hit: dict[str, Any] | None = cache.get(key)
     if hit is not None:

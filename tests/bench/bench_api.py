@@ -71,6 +71,12 @@ def main() -> int:
     }
     run([PY, "manage.py", "migrate", "--no-input", "-v0"], env)
     run([PY, "manage.py", "seed_demo", "--force"], env)
+    for cached in (False, True):
+        bench_server(env={**env, "API_RESPONSE_CACHE": "1" if cached else "0"}, cached=cached)
+    return 0
+
+
+def bench_server(*, env: dict[str, str], cached: bool) -> None:
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", WORKERS,
          "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"],
@@ -93,7 +99,13 @@ def main() -> int:
             "article list": f"{base}/api/v1/articles/?lang=en",
             "article detail": f"{base}/api/v1/articles/{article_id}/",
         }
-        print(f"\ngunicorn {WORKERS} sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}, PostgreSQL + Redis, demo data")
+        mode = (
+            "response cache on (repeat requests are hits)" if cached else "response cache off (every request renders)"
+        )
+        print(
+            f"\ngunicorn {WORKERS} sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}, PostgreSQL + Redis, "
+            f"demo data, {mode}"
+        )
         print(f"{'endpoint':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'vs baseline':>12}")
         baseline = None
         for name, url in targets.items():
@@ -105,7 +117,6 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    return 0
 
 
 if __name__ == "__main__":
