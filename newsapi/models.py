@@ -244,6 +244,26 @@ class ContentVersion(models.Model):
         return value or 0
 
 
+class ArticleViewCount(models.Model):
+    """How often an article was read in one hour (UTC), from the apps' view beacons.
+
+    Written only by ``services.article_views_record`` (one upsert per batch); the
+    edition is copied from the article so "most read in this edition" is one index range.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_counts")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField(help_text="Start of the hour (UTC) the views fell in.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "hour"], name="one_view_count_per_article_hour")]
+        indexes = [models.Index(fields=["edition", "hour"], name="view_count_edition_hour")]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} at {self.hour:%Y-%m-%d %H}:00: {self.count}"
+
+
 def article_web_url(article: Article) -> str:
     """The article's canonical address on the publisher's web site."""
     return iri_to_uri(f"{settings.SITE_URL}/{article.edition.code}/{article.section.slug}/{article.pk}/{article.slug}/")

@@ -1,21 +1,35 @@
 """Reads of the content domain. Every reader-facing queryset starts from ``Article.objects.published()``."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import CharField, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models import (
+    CharField,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 
-from newsapi.models import Article, Edition, ImageRendition, Section, SectionName, Tag
+from newsapi.models import Article, ArticleViewCount, Edition, ImageRendition, Section, SectionName, Tag
 
 RELATED_LIMIT = 6
 HOME_TOP = 10
 HOME_BREAKING = 3
 HOME_PER_SECTION = 4
+HOME_MOST_READ = 5
+HOME_MOST_READ_WINDOW = timedelta(hours=24)
 BREAKING_WINDOW = timedelta(hours=24)
 
 CARD_DEFERRED = ("body_html", "body_text", "search_vector")
@@ -131,8 +145,47 @@ def home_feed(*, edition: Edition, now: datetime | None = None) -> dict[str, Any
         "sections": [
             {"section": section, "articles": grouped[section.pk]} for section in sections if grouped[section.pk]
         ],
-        "most_read": [],
+        "most_read": articles_most_read(edition=edition, window=HOME_MOST_READ_WINDOW, limit=HOME_MOST_READ, now=now),
     }
+
+
+def articles_most_read(
+    *,
+    edition: Edition,
+    window: timedelta,
+    section: Section | None = None,
+    limit: int = 10,
+    now: datetime | None = None,
+) -> list[Article]:
+    """The ``limit`` most viewed published cards of ``edition`` (and ``section``) over ``window``.
+
+    Each card carries ``view_count``. Counts are kept per hour, so the window starts at the
+    beginning of the hour holding ``now - window`` (a "1h" window always covers the last full
+    hour too). Most views first, then the newest. One aggregate query, then the usual card
+    queries by id; an article withdrawn after it was counted is left out by both.
+    """
+    now = now or timezone.now()
+    since = (now - window).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    published = Article.objects.published().filter(edition=edition)
+    if section is not None:
+        published = published.filter(section=section)
+    top = (
+        ArticleViewCount.objects.filter(edition=edition, hour__gte=since, article__in=published)
+        .values("article_id", "article__published_at")
+        .annotate(views=Sum("count"))
+        .order_by("-views", "-article__published_at", "-article_id")[:limit]
+    )
+    counts = {row["article_id"]: row["views"] for row in top}
+    if not counts:
+        return []
+    cards = {article.pk: article for article in article_cards(edition=edition).filter(pk__in=counts)}
+    ranked = []
+    for article_id, views in counts.items():
+        article = cards.get(article_id)
+        if article is not None:  # withdrawn between the two queries
+            article.view_count = views  # type: ignore[attr-defined]
+            ranked.append(article)
+    return ranked
 
 
 def article_search(*, edition: Edition, query: str, section: Section | None = None) -> QuerySet[Article]:

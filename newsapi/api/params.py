@@ -1,5 +1,6 @@
 """Query-parameter validation: an unknown value is a 400 naming the parameter, never an empty list."""
 
+from datetime import timedelta
 from typing import Any
 
 from rest_framework import serializers
@@ -93,6 +94,19 @@ class ArticleListParams(EditionParams):
 class SearchParams(EditionParams):
     q = serializers.CharField(max_length=200, help_text="Words to look for (web search syntax on PostgreSQL).")
     section = SectionField()
+
+
+MOST_READ_WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
+
+
+class MostReadParams(EditionParams):
+    window = serializers.ChoiceField(
+        choices=list(MOST_READ_WINDOWS), default="24h", help_text="How far back views count: 1h, 24h or 7d."
+    )
+    section = SectionField()
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=100, default=10, help_text="How many articles, 1 to 100 (default 10)."
+    )
 
 
 class AppConfigParams(serializers.Serializer[Any]):

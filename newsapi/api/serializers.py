@@ -141,6 +141,17 @@ class ArticleCardSerializer(serializers.ModelSerializer[Article]):
 _DATETIME = serializers.DateTimeField()
 
 
+class MostReadCardSerializer(ArticleCardSerializer):
+    view_count = serializers.IntegerField(read_only=True, help_text="Views counted in the requested window.")
+
+    class Meta(ArticleCardSerializer.Meta):
+        fields = [*ArticleCardSerializer.Meta.fields, "view_count"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Article) -> dict[str, Any]:
+        return {**super().to_representation(instance), "view_count": instance.view_count}  # type: ignore[attr-defined]
+
+
 class TranslationSerializer(serializers.Serializer[dict[str, Any]]):
     language = serializers.CharField()
     id = serializers.IntegerField()

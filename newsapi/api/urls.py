@@ -8,6 +8,7 @@ urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("home/", views.HomeView.as_view(), name="home"),
+    path("most-read/", views.MostReadView.as_view(), name="most-read"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("sync/", views.SyncView.as_view(), name="sync"),

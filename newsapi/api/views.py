@@ -22,6 +22,7 @@ from newsapi.api.serializers import (
     ArticleFullSerializer,
     ArticleSyncSerializer,
     EditionSerializer,
+    MostReadCardSerializer,
     SectionSerializer,
     TagRefSerializer,
     TombstoneSerializer,
@@ -124,7 +125,7 @@ class HomeSerializer(serializers.Serializer[Any]):
     breaking = ArticleCardSerializer(many=True, help_text="Breaking news of the last 24 hours, newest first.")
     top = ArticleCardSerializer(many=True, help_text="The latest stories.")
     sections = HomeSectionSerializer(many=True)
-    most_read = ArticleCardSerializer(many=True)
+    most_read = MostReadCardSerializer(many=True, help_text="The 5 most read of the last 24 hours.")
 
 
 class HomeView(APIView):
@@ -141,6 +142,43 @@ class HomeView(APIView):
             # No Last-Modified: the breaking strip changes with the clock, not only with edits.
             keys=[f"home-{edition.code}", *_edition_keys(edition)],
         )
+
+
+class MostReadSerializer(serializers.Serializer[Any]):
+    window = serializers.ChoiceField(choices=list(params.MOST_READ_WINDOWS))
+    results = MostReadCardSerializer(many=True, help_text="Most views first, then the newest.")
+
+
+class MostReadView(APIView):
+    @extend_schema(
+        parameters=[params.MostReadParams],
+        responses={200: MostReadSerializer, **PROBLEM_RESPONSES},
+        description=(
+            "The most read published articles of an edition over a window, with their view counts. "
+            "A bounded top list (page_size articles, default 10): no cursor and no next page."
+        ),
+    )
+    def get(self, request: Request) -> HttpResponse | Response:
+        # Through the content-version cache: a withdrawal changes the key at once, and the view
+        # counts (which do not move the version) are at most API_CACHE_MAX_AGE old, the same
+        # staleness the max-age below already grants the apps and the CDN.
+        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+
+    def render(self, request: Request) -> Response:
+        query = params.validated(params.MostReadParams, request)
+        edition = query["lang"]
+        articles = selectors.articles_most_read(
+            edition=edition,
+            window=params.MOST_READ_WINDOWS[query["window"]],
+            section=query.get("section"),
+            limit=query["page_size"],
+        )
+        cards = MostReadCardSerializer(articles, many=True, context={"request": request}).data
+        keys = [f"most-read-{edition.code}", *_edition_keys(edition), *_article_keys(articles)]
+        if query.get("section"):
+            keys.append(f"section-{query['section'].slug}")
+        # No Last-Modified: the ranking changes with every view, not with edits.
+        return public_cache(Response({"window": query["window"], "results": cards}), keys=keys)  # type: ignore[return-value]
 
 
 class SearchView(APIView):

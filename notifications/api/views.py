@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
@@ -15,6 +16,7 @@ from backend.api.schema import PROBLEM_RESPONSES, WRITE_PROBLEM_RESPONSES, pagin
 from backend.api.throttles import WriteThrottle
 from newsapi.api import params
 from newsapi.models import Article
+from newsapi.services import article_views_record
 from notifications import devices, services
 from notifications.api.auth import SCHEME, DeviceAuthentication, device_secret_from, secret_matches
 from notifications.api.serializers import (
@@ -157,4 +159,9 @@ class EventsView(APIView):
             raise exceptions.NotAuthenticated("alert_open events need 'Authorization: Device <device_secret>'.")
         if opens and device is not None:
             services.alerts_record_opens(device=device, alert_ids=opens)
+        now = timezone.now()
+        views = [(event["article"], event.get("at") or now) for event in events if event["type"] == "view"]
+        if views:
+            article_views_record(views=views)
+        # share events are validated and accepted, and not stored: nothing reads them yet.
         return Response(status=status.HTTP_202_ACCEPTED)

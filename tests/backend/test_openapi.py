@@ -8,7 +8,7 @@ from django.utils import timezone
 from openapi_spec_validator import validate as validate_spec
 
 from newsapi.models import AppRelease, Article, ImageRendition
-from newsapi.services import article_unpublish
+from newsapi.services import article_unpublish, article_views_record
 from tests.conftest import validate_against_schema
 from tests.factories import (
     AuthorFactory,
@@ -44,6 +44,7 @@ def content(settings):
         section=sport,
         translation_group=lead.translation_group,
     )
+    article_views_record(views=[(lead.pk, timezone.now())] * 3)
     withdrawn = published_article(title="Withdrawn")
     article_unpublish(article=withdrawn, by=None, reason="legal")
     Article.objects.update(updated_at=timezone.now() - timedelta(minutes=1))
@@ -64,6 +65,7 @@ def test_schema_describes_every_endpoint(spec):
         "/api/v1/articles/{id}/",
         "/api/v1/home/",
         "/api/v1/search/",
+        "/api/v1/most-read/",
         "/api/v1/tags/{slug}/",
         "/api/v1/sync/",
         "/api/v1/app-config/",
@@ -103,6 +105,9 @@ def _paths(content):
         ("/api/v1/home/", {"lang": "en"}, 200),
         ("/api/v1/home/", {"lang": "ckb"}, 200),
         ("/api/v1/home/", {"lang": "xx"}, 400),
+        ("/api/v1/most-read/", {"lang": "en", "window": "7d"}, 200),
+        ("/api/v1/most-read/", {"lang": "ckb", "section": "sport", "page_size": 1}, 200),
+        ("/api/v1/most-read/", {"window": "2h"}, 400),
         ("/api/v1/search/", {"q": "flood", "page_size": 1}, 200),
         ("/api/v1/search/", {"q": "zeppelin"}, 200),
         ("/api/v1/search/", {}, 400),
@@ -131,6 +136,7 @@ def test_every_response_matches_the_schema(api, openapi, content):
         response = api.get(path, query)
         assert response.status_code == status, (path, query, response.content)
         validate_against_schema(openapi, response)
+    assert api.get("/api/v1/most-read/").json()["results"][0]["view_count"] == 3
 
 
 def test_sync_items_match_exactly_one_variant(api, openapi, content):

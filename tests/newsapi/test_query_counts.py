@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from newsapi.models import ImageRendition
+from newsapi.services import article_views_record
 from tests.factories import (
     AuthorFactory,
     ImageFactory,
@@ -57,6 +58,7 @@ def build(settings):
             for n in range(count)
         ]
         published_article(edition=edition("ckb"), section=world, translation_group=group)
+        article_views_record(views=[(article.pk, now) for n, article in enumerate(articles) for _ in range(n % 3 + 1)])
         return articles
 
     return _build
@@ -74,6 +76,7 @@ def urls(newest, page_size: int) -> dict[str, str]:
         ),
         "detail": f"/api/v1/articles/{newest.pk}/",
         "home": "/api/v1/home/?lang=en",
+        "most-read": f"/api/v1/most-read/?lang=en&window=7d&page_size={page_size}",
         "search": f"/api/v1/search/?q=paragraph&lang=en&page_size={page_size}",
         "tag": f"/api/v1/tags/tag-0/?lang=en&page_size={page_size}",
         "sync": f"/api/v1/sync/?lang=en&page_size={page_size}",
@@ -83,20 +86,22 @@ def urls(newest, page_size: int) -> dict[str, str]:
 # Measured with CaptureQueriesContext on PostgreSQL and SQLite (the same on both), then pinned.
 # A paginated card list: page, tags, image renditions (+ authors for sync), plus one per looked-up
 # parameter (edition, section, tag), the Last-Modified aggregate, and (for the endpoints served
-# through the response cache) the content-version lookup that keys it.
+# through the response cache) the content-version lookup that keys it. Home and most-read add the
+# view-count aggregate and the most-read cards (page, tags, renditions).
 BUDGETS = {
     "editions": 1,
     "sections": 2,
     "articles": 6,
     "articles-filtered": 8,
     "detail": 10,
-    "home": 12,
+    "home": 16,
+    "most-read": 6,
     "search": 6,
     "tag": 7,
     "sync": 5,
 }
 # Served from the response cache: only the content-version lookup.
-CACHED = {"articles", "articles-filtered", "detail", "home", "search", "tag"}
+CACHED = {"articles", "articles-filtered", "detail", "home", "most-read", "search", "tag"}
 # How many articles each list holds in the fixture (the filtered list only has the "world" half).
 LIST_SIZES = {"articles-filtered": ARTICLES // 2}
 

@@ -1,14 +1,19 @@
 """POST /api/v1/events/: batches of engagement beacons; alert opens are counted once per device."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db.models import Sum
+from django.utils import timezone
 from rest_framework.settings import api_settings
 
 from backend.api.throttles import WriteThrottle
+from newsapi.models import ArticleViewCount, ContentVersion
+from newsapi.services import article_unpublish
 from notifications.models import Alert, AlertState, Delivery, DeliveryState, Device
-from tests.factories import published_article
+from tests.factories import ArticleFactory, published_article
 from tests.notifications.factories import AlertFactory, DeviceFactory, device_secret
 
 pytestmark = pytest.mark.django_db
@@ -300,13 +305,125 @@ def test_query_count_does_not_grow_with_the_number_of_events(api, device, articl
         received(each, device)
     views = [{"type": "view", "article": article.pk}] * 50
 
-    with django_assert_num_queries(0):
+    # Views: the published filter and one upsert for the whole batch.
+    with django_assert_num_queries(2):
         assert post(api, views).status_code == 202
     with django_assert_num_queries(4):
         assert post(api, [{"type": "alert_open", "alert": 999_999}], device=device).status_code == 202
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert post(api, [*views, {"type": "alert_open", "alert": alerts[0].pk}], device=device).status_code == 202
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         events = [{"type": "alert_open", "alert": each.pk} for each in alerts[1:]]
         assert post(api, [*views, *events], device=device).status_code == 202
     assert [opens(each) for each in alerts] == [1] * 6
+    assert view_counts() == {article.pk: 150}
+
+
+def test_query_count_does_not_grow_with_the_number_of_articles_viewed(api, django_assert_num_queries):
+    articles = [published_article(send_alert=False) for _ in range(20)]
+    hours_ago = [(timezone.now() - timedelta(hours=n)).isoformat() for n in range(5)]
+    events = [{"type": "view", "article": each.pk, "at": at} for each in articles for at in hours_ago]
+
+    with django_assert_num_queries(2):
+        assert post(api, events).status_code == 202
+
+    assert ArticleViewCount.objects.count() == 100
+    assert view_counts() == {each.pk: 5 for each in articles}
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+def view_counts() -> dict[int, int]:
+    rows = ArticleViewCount.objects.values_list("article_id").annotate(total=Sum("count"))
+    return dict(rows.values_list("article_id", "total"))
+
+
+def test_views_are_counted_per_article_and_hour(api, article):
+    other = published_article(send_alert=False)
+    now = timezone.now()
+    earlier = now - timedelta(hours=3)
+    events = [
+        {"type": "view", "article": article.pk, "at": now.isoformat()},
+        {"type": "view", "article": article.pk},
+        {"type": "view", "article": article.pk, "at": earlier.isoformat()},
+        {"type": "view", "article": other.pk, "at": earlier.isoformat()},
+        {"type": "share", "article": other.pk},
+    ]
+
+    assert post(api, events).status_code == 202
+
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    rows = set(ArticleViewCount.objects.values_list("article_id", "edition_id", "hour", "count"))
+    assert rows == {
+        (article.pk, article.edition_id, hour, 2),
+        (article.pk, article.edition_id, earlier.replace(minute=0, second=0, microsecond=0), 1),
+        (other.pk, other.edition_id, earlier.replace(minute=0, second=0, microsecond=0), 1),
+    }
+
+
+def test_a_repeated_batch_counts_again(api, article):
+    events = [{"type": "view", "article": article.pk}] * 3
+
+    assert post(api, events).status_code == 202
+    assert post(api, events).status_code == 202
+
+    assert view_counts() == {article.pk: 6}
+    assert ArticleViewCount.objects.count() == 1
+
+
+def test_views_of_unpublished_or_unknown_articles_are_ignored(api, article):
+    draft = ArticleFactory()
+    withdrawn = published_article(send_alert=False)
+    article_unpublish(article=withdrawn, by=None, reason="legal")
+    events = [
+        {"type": "view", "article": draft.pk},
+        {"type": "view", "article": withdrawn.pk},
+        {"type": "view", "article": 999_999},
+        {"type": "view", "article": article.pk},
+    ]
+
+    assert post(api, events).status_code == 202
+
+    assert view_counts() == {article.pk: 1}
+
+
+def test_views_older_than_a_week_are_dropped(api, article):
+    old = timezone.now() - timedelta(days=7, minutes=5)
+    recent = timezone.now() - timedelta(days=6, hours=23)
+
+    assert post(api, [{"type": "view", "article": article.pk, "at": old.isoformat()}]).status_code == 202
+    assert not ArticleViewCount.objects.exists()
+    assert post(api, [{"type": "view", "article": article.pk, "at": recent.isoformat()}]).status_code == 202
+    assert list(ArticleViewCount.objects.values_list("hour", flat=True)) == [
+        recent.replace(minute=0, second=0, microsecond=0)
+    ]
+
+
+def test_views_from_the_future_count_as_now(api, article):
+    before = timezone.now().replace(minute=0, second=0, microsecond=0)
+    future = timezone.now() + timedelta(days=30)
+
+    assert post(api, [{"type": "view", "article": article.pk, "at": future.isoformat()}]).status_code == 202
+
+    after = timezone.now().replace(minute=0, second=0, microsecond=0)
+    [row] = ArticleViewCount.objects.all()
+    assert row.hour in {before, after}
+    assert row.count == 1
+
+
+def test_views_do_not_move_the_content_version(api, article):
+    version = ContentVersion.current()
+
+    assert post(api, [{"type": "view", "article": article.pk}]).status_code == 202
+
+    assert ContentVersion.current() == version
+    assert view_counts() == {article.pk: 1}
+
+
+def test_a_batch_refused_for_its_alert_opens_counts_no_views(api, article):
+    events = [{"type": "view", "article": article.pk}, {"type": "alert_open", "alert": 1}]
+
+    assert_problem(post(api, events), 401)
+
+    assert not ArticleViewCount.objects.exists()
