@@ -1,7 +1,9 @@
 """Device registration and management, the alert inbox, and engagement events (API.md)."""
 
+import re
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,6 +33,8 @@ from notifications.models import Alert, AlertState, Device
 
 # The detail views check the secret against the id's row themselves (no authentication class to discover).
 DEVICE_SECRET_AUTH: Any = [{"deviceSecret": []}]
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+IDEMPOTENCY_SECONDS = 24 * 3600
 INBOX = Keyset("alerts", [("started_at", "datetime"), ("id", "int")], descending=True)
 
 
@@ -147,6 +151,17 @@ class EventsView(APIView):
 
     @extend_schema(
         request=EventSerializer(many=True),
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "A key the app makes once per batch (a UUID) and sends again with every retry of it: "
+                    "a batch already counted under this key (for a day) is accepted and not counted twice."
+                ),
+            )
+        ],
         responses={202: OpenApiResponse(description="Accepted."), **problems(400, 401, 413, 415, 429)},
     )
     def post(self, request: Request) -> Response:
@@ -157,11 +172,32 @@ class EventsView(APIView):
         opens = [event["alert"] for event in events if event["type"] == "alert_open"]
         if opens and device is None:
             raise exceptions.NotAuthenticated("alert_open events need 'Authorization: Device <device_secret>'.")
-        if opens and device is not None:
-            services.alerts_record_opens(device=device, alert_ids=opens)
-        now = timezone.now()
-        views = [(event["article"], event.get("at") or now) for event in events if event["type"] == "view"]
-        if views:
-            article_views_record(views=views)
-        # share events are validated and accepted, and not stored: nothing reads them yet.
+        claim = self._claim_idempotency_key(request, device)
+        if claim is None:
+            return Response(status=status.HTTP_202_ACCEPTED)  # a retry of a batch already counted
+        try:
+            if opens and device is not None:
+                services.alerts_record_opens(device=device, alert_ids=opens)
+            now = timezone.now()
+            views = [(event["article"], event.get("at") or now) for event in events if event["type"] == "view"]
+            if views:
+                article_views_record(views=views)
+            # share events are validated and accepted, and not stored: nothing reads them yet.
+        except Exception:
+            if claim:
+                cache.delete(claim)  # nothing was counted: let the retry count it
+            raise
         return Response(status=status.HTTP_202_ACCEPTED)
+
+    def _claim_idempotency_key(self, request: Request, device: Device | None) -> str | None:
+        """The cache key now holding this batch's Idempotency-Key ("" without one), or None for a repeat."""
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return ""
+        if not IDEMPOTENCY_KEY.match(key):
+            raise exceptions.ValidationError(
+                {"Idempotency-Key": ["Use 8 to 128 letters, digits, '-' or '_' (a UUID is ideal)."]}
+            )
+        sender = f"device-{device.pk}" if device is not None else f"ip-{WriteThrottle().get_ident(request)}"
+        claim = f"events-batch:{sender}:{key}"
+        return claim if cache.add(claim, 1, timeout=IDEMPOTENCY_SECONDS) else None

@@ -427,3 +427,51 @@ def test_a_batch_refused_for_its_alert_opens_counts_no_views(api, article):
     assert_problem(post(api, events), 401)
 
     assert not ArticleViewCount.objects.exists()
+
+
+# --- Retries: Idempotency-Key ------------------------------------------------------------------
+
+
+def total_views() -> int:
+    return ArticleViewCount.objects.aggregate(total=Sum("count"))["total"] or 0
+
+
+def test_a_retried_batch_with_the_same_idempotency_key_is_counted_once(api, article):
+    batch = [{"type": "view", "article": article.pk}] * 3
+    key = "9b2f4c1e-0d7a-4f8e-a3c2-5e6f7a8b9c0d"
+
+    first = post(api, batch, HTTP_IDEMPOTENCY_KEY=key)
+    retry = post(api, batch, HTTP_IDEMPOTENCY_KEY=key)
+
+    assert (first.status_code, retry.status_code) == (202, 202)
+    assert total_views() == 3
+
+
+def test_batches_with_different_keys_or_no_key_are_each_counted(api, article):
+    batch = [{"type": "view", "article": article.pk}]
+
+    post(api, batch, HTTP_IDEMPOTENCY_KEY="batch-0001")
+    post(api, batch, HTTP_IDEMPOTENCY_KEY="batch-0002")
+    post(api, batch)
+    post(api, batch)
+
+    assert total_views() == 4
+
+
+def test_the_same_key_from_another_device_is_another_batch(api, article):
+    batch = [{"type": "view", "article": article.pk}]
+    one, other = DeviceFactory(), DeviceFactory()
+
+    post(api, batch, device=one, HTTP_IDEMPOTENCY_KEY="batch-0001")
+    post(api, batch, device=other, HTTP_IDEMPOTENCY_KEY="batch-0001")
+
+    assert total_views() == 2
+
+
+@pytest.mark.parametrize("key", ["short", "has spaces in it", "x" * 129, "semi;colon-key"])
+def test_a_malformed_idempotency_key_is_a_400_and_counts_nothing(api, article, key):
+    response = post(api, [{"type": "view", "article": article.pk}], HTTP_IDEMPOTENCY_KEY=key)
+
+    body = assert_problem(response, 400)
+    assert "Idempotency-Key" in body["errors"]
+    assert total_views() == 0
