@@ -52,14 +52,21 @@ class RenditionSerializer(serializers.Serializer[Any]):
     width = serializers.IntegerField()
     height = serializers.IntegerField()
     format = serializers.CharField()
-    url = serializers.SerializerMethodField()
+    url = serializers.URLField(read_only=True)
 
-    def get_url(self, rendition: Any) -> str:
-        return _absolute(self.context, rendition.file.url)
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return {
+            "width": instance.width,
+            "height": instance.height,
+            "format": instance.format,
+            "url": _absolute(self.context, instance.file.url),
+        }
 
 
 class ImageSerializer(serializers.ModelSerializer[Image]):
-    url = serializers.SerializerMethodField()
+    """API.md's image shape. Built directly, like the card that holds it (see ArticleCardSerializer)."""
+
+    url = serializers.URLField(read_only=True)
     renditions = RenditionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -67,8 +74,17 @@ class ImageSerializer(serializers.ModelSerializer[Image]):
         fields = ["url", "width", "height", "caption", "credit", "alt", "renditions"]
         read_only_fields = fields
 
-    def get_url(self, image: Image) -> str:
-        return _absolute(self.context, image.file.url)
+    def to_representation(self, instance: Image) -> dict[str, Any]:
+        rendition = self.fields["renditions"].child  # type: ignore[attr-defined]
+        return {
+            "url": _absolute(self.context, instance.file.url),
+            "width": instance.width,
+            "height": instance.height,
+            "caption": instance.caption,
+            "credit": instance.credit,
+            "alt": instance.alt,
+            "renditions": [rendition.to_representation(item) for item in instance.renditions.all()],
+        }
 
 
 class ArticleCardSerializer(serializers.ModelSerializer[Article]):
@@ -107,34 +123,13 @@ class ArticleCardSerializer(serializers.ModelSerializer[Article]):
             "summary": instance.summary,
             "section": {"slug": instance.section.slug, "name": instance.section_name},  # type: ignore[attr-defined]
             "tags": [{"slug": tag.slug, "name": tag.name} for tag in instance.tags.all()],
-            "image": self._image(instance.image),
+            "image": self.fields["image"].to_representation(instance.image) if instance.image else None,
             "credit": instance.credit,
             "is_breaking": instance.is_breaking,
             "published_at": _DATETIME.to_representation(instance.published_at) if instance.published_at else None,
             "updated_at": _DATETIME.to_representation(instance.updated_at),
             "url": article_web_url(instance),
             "reading_time_minutes": instance.reading_time_minutes,
-        }
-
-    def _image(self, image: Image | None) -> dict[str, Any] | None:
-        if image is None:
-            return None
-        return {
-            "url": _absolute(self.context, image.file.url),
-            "width": image.width,
-            "height": image.height,
-            "caption": image.caption,
-            "credit": image.credit,
-            "alt": image.alt,
-            "renditions": [
-                {
-                    "width": rendition.width,
-                    "height": rendition.height,
-                    "format": rendition.format,
-                    "url": _absolute(self.context, rendition.file.url),
-                }
-                for rendition in image.renditions.all()
-            ],
         }
 
 
