@@ -352,23 +352,32 @@ def _count(*, alert_id: int, batch_id: int, outcome: BatchOutcome, state: str, *
             lease_expires_at=None,
             **fields,
         )
-        Alert.objects.filter(pk=alert_id).update(
-            sent=F("sent") + outcome.sent,
-            failed=F("failed") + outcome.failed,
-            invalid_tokens=F("invalid_tokens") + outcome.invalid,
-            deferred=F("deferred") + outcome.deferred,
-        )
+        _add_to_alert_counts(alert_id=alert_id, outcome=outcome, deferred=outcome.deferred)
+
+
+def _add_to_alert_counts(*, alert_id: int, outcome: BatchOutcome, deferred: int) -> None:
+    Alert.objects.filter(pk=alert_id).update(
+        sent=F("sent") + outcome.sent,
+        failed=F("failed") + outcome.failed,
+        invalid_tokens=F("invalid_tokens") + outcome.invalid,
+        deferred=F("deferred") + deferred,
+    )
+
+
+def _final_state() -> Case:
+    """An alert's closing state from its counts: sent, failed (nothing sent) or partially_failed."""
+    return Case(
+        When(failed=0, then=Value(AlertState.SENT)),
+        When(sent=0, then=Value(AlertState.FAILED)),
+        default=Value(AlertState.PARTIALLY_FAILED),
+    )
 
 
 def alert_finish_if_done(*, alert_id: int) -> bool:
     """Close the alert once the fan-out is complete and every batch is done, with its true state."""
     pending = AlertBatch.objects.filter(alert_id=alert_id).exclude(state=BatchState.DONE)
     closing = Alert.objects.filter(pk=alert_id, state=AlertState.SENDING, fanout_done=True).exclude(Exists(pending))
-    return bool(
-        closing.filter(failed=0).update(state=AlertState.SENT, finished_at=Now())
-        or closing.filter(failed__gt=0, sent=0).update(state=AlertState.FAILED, finished_at=Now())
-        or closing.filter(failed__gt=0, sent__gt=0).update(state=AlertState.PARTIALLY_FAILED, finished_at=Now())
-    )
+    return bool(closing.update(state=_final_state(), finished_at=Now()))
 
 
 # --- Recovery and deferred sends ---------------------------------------------------------------
@@ -483,16 +492,13 @@ def deliveries_send_deferred(*, now: datetime | None = None, gateway: FCMGateway
                 state=DeliveryState.FAILED, error_code="DEVICE_GONE"
             )
             outcome.failed += len(gone)
-        Alert.objects.filter(pk=alert.pk).update(
-            sent=F("sent") + outcome.sent,
-            failed=F("failed") + outcome.failed,
-            invalid_tokens=F("invalid_tokens") + outcome.invalid,
-            deferred=F("deferred") - (outcome.sent + outcome.failed + outcome.invalid),
+        _add_to_alert_counts(
+            alert_id=alert.pk, outcome=outcome, deferred=-(outcome.sent + outcome.failed + outcome.invalid)
         )
         # An alert already closed keeps a state true to its counts as its deferred sends finish.
         Alert.objects.filter(
-            pk=alert.pk, state__in=[AlertState.SENT, AlertState.FAILED, AlertState.PARTIALLY_FAILED], failed__gt=0
-        ).update(state=Case(When(sent=0, then=Value(AlertState.FAILED)), default=Value(AlertState.PARTIALLY_FAILED)))
+            pk=alert.pk, state__in=[AlertState.SENT, AlertState.FAILED, AlertState.PARTIALLY_FAILED]
+        ).update(state=_final_state())
         total += outcome.sent
 
 
