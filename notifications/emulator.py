@@ -52,7 +52,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -841,23 +841,22 @@ class EmulatorClient:
         return dict(self._call("GET", f"/_emulator/messages?since={since}&limit={limit}"))
 
     def all_messages(self, since: int = 0) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        while True:
-            page = self.messages(since=since, limit=10_000)
-            out.extend(page["messages"])
-            if page["next"] >= page["total"] or not page["messages"]:
-                return out
-            since = page["next"]
+        return self._all(self.messages, "messages", since)
 
     def errors(self, since: int = 0, limit: int = 1000) -> dict[str, Any]:
         return dict(self._call("GET", f"/_emulator/errors?since={since}&limit={limit}"))
 
     def all_errors(self, since: int = 0) -> list[dict[str, Any]]:
+        return self._all(self.errors, "errors", since)
+
+    @staticmethod
+    def _all(fetch: Callable[..., dict[str, Any]], key: str, since: int) -> list[dict[str, Any]]:
+        """Every record from ``since`` on, a page at a time."""
         out: list[dict[str, Any]] = []
         while True:
-            page = self.errors(since=since, limit=10_000)
-            out.extend(page["errors"])
-            if page["next"] >= page["total"] or not page["errors"]:
+            page = fetch(since=since, limit=10_000)
+            out.extend(page[key])
+            if page["next"] >= page["total"] or not page[key]:
                 return out
             since = page["next"]
 

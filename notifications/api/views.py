@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from backend.api.http_cache import public_cache
 from backend.api.pagination import Keyset, PageParams, paginate
 from backend.api.schema import PROBLEM_RESPONSES, WRITE_PROBLEM_RESPONSES, paginated, problems
-from backend.api.throttles import WriteThrottle
+from backend.api.throttles import WriteThrottle, client_ip
 from newsapi.api import params
 from newsapi.models import Article
 from newsapi.services import article_views_record
@@ -55,7 +55,7 @@ class DeviceListView(APIView):
     def post(self, request: Request) -> Response:
         serializer = DeviceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ip = self.throttle_classes[0]().get_ident(request)
+        ip = client_ip(request)
         try:
             registration = devices.device_register(data=serializer.validated_data, ip=ip)
         except devices.RegistrationLimitReached:
@@ -198,6 +198,6 @@ class EventsView(APIView):
             raise exceptions.ValidationError(
                 {"Idempotency-Key": ["Use 8 to 128 letters, digits, '-' or '_' (a UUID is ideal)."]}
             )
-        sender = f"device-{device.pk}" if device is not None else f"ip-{WriteThrottle().get_ident(request)}"
+        sender = f"device-{device.pk}" if device is not None else f"ip-{client_ip(request)}"
         claim = f"events-batch:{sender}:{key}"
         return claim if cache.add(claim, 1, timeout=IDEMPOTENCY_SECONDS) else None
