@@ -9,7 +9,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The broker in database 14, the cache in 15 (config/settings.py derives the cache's from REDIS_URL).
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+# pytest-xdist processes: one per CPU. Each has its own PostgreSQL test database, cache key prefix and
+# Celery queue (tests/conftest.py), so they never see each other's rows, cache entries or tasks.
+TEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 FCM_PORT ?= 9099
@@ -19,12 +23,12 @@ RUN_ENV := DEBUG=1
 # Tests run against the real services (pytest-django turns DEBUG off while they run).
 TEST_ENV := DEBUG=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL)
 
-.PHONY: help venv run test test-pg test-sqlite lint format services bench-api bench-push clean
+.PHONY: help venv run test test-pg test-e2e test-sqlite lint format services bench-api bench-push clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (SQLite)"
 	@echo "make test   - install, make sure PostgreSQL and Redis run, run the whole suite"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff, import-linter (the layers) and mypy"
 	@echo "make bench-api - wrk against gunicorn + PostgreSQL with the demo data"
 	@echo "make bench-push - one alert to 10k and 100k devices through Celery + firebase-admin, vs the bare SDK"
 
@@ -41,7 +45,7 @@ run: venv
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo "FCM emulator on http://127.0.0.1:$(FCM_PORT) (alerts are 'delivered' there: curl 127.0.0.1:$(FCM_PORT)/_emulator/messages)"
-	$(BIN)/python -m notifications.emulator --port $(FCM_PORT) & emulator=$$!; \
+	$(BIN)/python -m devtools.fcm_emulator --port $(FCM_PORT) & emulator=$$!; \
 	trap 'kill $$emulator 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) FCM_ENDPOINT=http://127.0.0.1:$(FCM_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -65,18 +69,24 @@ services:
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not reachable on 127.0.0.1:6379 and could not be started" >&2; exit 1; }
 	@echo "PostgreSQL and Redis are up"
 
-test: venv services test-pg test-sqlite
+test: venv services test-pg test-e2e test-sqlite
 
+# The suite on PostgreSQL and Redis, in parallel.
 test-pg: venv
-	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider
+	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not e2e"
 
-# The embedded default must not silently break: the API tests again on SQLite, no Redis.
+# Real Celery worker processes against the same services, one test at a time: they share the broker.
+test-e2e: venv
+	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -m e2e
+
+# The embedded default must not silently break: the suite again on SQLite, no Redis.
 test-sqlite: venv
-	DEBUG=1 $(BIN)/pytest -p no:cacheprovider -m "not e2e" tests/newsapi tests/backend tests/notifications
+	DEBUG=1 $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not e2e" tests/newsapi tests/backend tests/notifications tests/devtools
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/lint-imports
 	DEBUG=1 $(BIN)/mypy .
 
 format: venv

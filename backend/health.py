@@ -10,8 +10,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _redis_check(url: str) -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
 def readyz(request: HttpRequest) -> JsonResponse:
-    """The database and, when configured, Redis answer: 200, or 503 naming what failed."""
+    """The database and, when configured, the Redis broker and cache answer: 200, or 503 naming what failed."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -19,15 +29,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         checks["database"] = f"error: {exc.__class__.__name__}"
-    if settings.REDIS_URL:
-        try:
-            import redis
-
-            client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-            client.ping()
-            checks["redis"] = "ok"
-        except Exception as exc:  # noqa: BLE001
-            checks["redis"] = f"error: {exc.__class__.__name__}"
+    if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        checks["broker"] = _redis_check(settings.CELERY_BROKER_URL)
+    if settings.CACHE_URL:
+        checks["cache"] = _redis_check(settings.CACHE_URL)
     ready = all(value == "ok" for value in checks.values())
     response = JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503

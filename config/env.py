@@ -1,6 +1,7 @@
 """Typed readers for environment variables (the only way settings are configured)."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,3 +40,18 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def redis_url_next_db(url: str) -> str:
+    """``url`` with the Redis database after the one it names (0 when it names none): ``/3`` becomes ``/4``."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    try:
+        db = int(path) if path else 0
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"REDIS_URL must name a database number, got {url!r}") from exc
+    if db >= 15:
+        raise ImproperlyConfigured(
+            f"REDIS_URL names database {db}; the cache takes the next one, beyond Redis' default 16: set CACHE_URL"
+        )
+    return urlunsplit(parts._replace(path=f"/{db + 1}"))

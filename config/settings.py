@@ -12,7 +12,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, redis_url_next_db
 
 # Lets the typed generics the code uses (admin.ModelAdmin[Article], ...) work at runtime.
 django_stubs_ext.monkeypatch()
@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "newsapi",
     "notifications",
 ]
+# manage.py seed_demo and the other development tools; never installed in production.
+DEVTOOLS = env_bool("DEVTOOLS", DEBUG)
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -103,12 +107,16 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------
+# One Redis server by default, two databases: the Celery broker in the one REDIS_URL names (0 when
+# it names none), the cache in the next. Each can be pointed elsewhere (CELERY_BROKER_URL, CACHE_URL):
+# a cache may evict keys under memory pressure, a broker must never lose one (README, "Redis").
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
+CACHE_URL = env_str("CACHE_URL") or (redis_url_next_db(REDIS_URL) if REDIS_URL else "")
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsline"),
         }
     }
@@ -238,7 +246,7 @@ APP_MIN_SUPPORTED_VERSION = {
 
 # --- Push (FCM) ----------------------------------------------------------------------
 # notifications/gateway.py sends through firebase-admin to FCM_ENDPOINT (Google's, or the
-# loopback emulator: `python -m notifications.emulator --port 9099`, FCM_ENDPOINT=http://127.0.0.1:9099).
+# loopback emulator: `python -m devtools.fcm_emulator --port 9099`, FCM_ENDPOINT=http://127.0.0.1:9099).
 FCM_PROJECT_ID = env_str("FCM_PROJECT_ID", "newsline-dev")
 # A service-account JSON file; used for Google's endpoint only (an emulator needs no credentials).
 FCM_CREDENTIALS = env_str("FCM_CREDENTIALS", env_str("GOOGLE_APPLICATION_CREDENTIALS"))

@@ -1,16 +1,18 @@
 """Every state change of the content domain. Views, admin actions and tasks call these."""
 
 import logging
+import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from newsapi.models import Article, ArticleStatus, ArticleViewCount
+from newsapi.models import Article, ArticleStatus, ArticleViewCount, Author, Edition, Image, Section, Tag
 
 logger = logging.getLogger(__name__)
 
@@ -26,14 +28,79 @@ publish_hooks: list[PublishHook] = []
 unpublish_hooks: list[PublishHook] = []
 
 
+SLUG_MAX_LENGTH = 80
+
+
 @transaction.atomic
-def article_publish(*, article: Article, by: Actor) -> Article:
+def article_create(
+    *,
+    by: Actor,
+    edition: Edition,
+    section: Section,
+    title: str,
+    slug: str = "",
+    summary: str = "",
+    body_html: str = "",
+    credit: str = "",
+    image: Image | None = None,
+    is_breaking: bool = False,
+    send_alert: bool = True,
+    tags: Iterable[Tag] = (),
+    authors: Iterable[Author] = (),
+    translation_group: uuid.UUID | None = None,
+) -> Article:
+    """A new draft in ``edition``. The body is sanitised when it is saved; nothing is visible to readers yet.
+
+    ``slug`` defaults to one made from the title; it must be free in the edition. Tags must
+    belong to the edition. ``translation_group`` links the draft to the other editions' versions
+    of the story (a new story gets its own).
+    """
+    title = title.strip()
+    if not title:
+        raise ValidationError("An article needs a title.")
+    slug = (slug or slugify(title, allow_unicode=True)[:SLUG_MAX_LENGTH]).strip("-")
+    if not slug:
+        raise ValidationError("The title gives no slug: write one.")
+    if Article.objects.filter(edition=edition, slug=slug).exists():
+        raise ValidationError(f"Another article in this edition has the slug {slug!r}.")
+    tags = list(tags)
+    foreign = [tag.name for tag in tags if tag.edition_id != edition.pk]
+    if foreign:
+        raise ValidationError(f"These tags belong to another edition: {', '.join(foreign)}.")
+    article = Article.objects.create(
+        edition=edition,
+        section=section,
+        title=title,
+        slug=slug,
+        summary=summary,
+        body_html=body_html,
+        credit=credit,
+        image=image,
+        is_breaking=is_breaking,
+        send_alert=send_alert,
+        translation_group=translation_group or uuid.uuid4(),
+    )
+    article.tags.set(tags)
+    article.authors.set(list(authors))
+    logger.info("article %s created by %s", article.pk, getattr(by, "pk", None))
+    return article
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by: Actor, published_at: datetime | None = None) -> Article:
     """Make ``article`` visible to readers now. Publishing a published article changes nothing.
 
     ``published_at`` keeps its first value when an article is republished after a
     withdrawal, so its place in the feed does not jump. Hooks (push alerts) run inside
     the same transaction, so an alert is queued exactly when the publication commits.
+
+    ``published_at`` may name an earlier time for a story that first appeared elsewhere
+    (an archive moved from another system, the demo's week of news); it is never in the
+    future (that is ``article_schedule``). A story that old is not news to push: the
+    automatic alert only goes out for publications younger than an alert's lifetime.
     """
+    if published_at is not None and published_at > timezone.now():
+        raise ValidationError("The publication time cannot be in the future: schedule the article instead.")
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if locked.status == ArticleStatus.PUBLISHED:
         return locked
@@ -42,7 +109,7 @@ def article_publish(*, article: Article, by: Actor) -> Article:
     if not locked.title.strip():
         raise ValidationError("An article needs a title before it is published.")
     locked.status = ArticleStatus.PUBLISHED
-    locked.published_at = locked.published_at or timezone.now()
+    locked.published_at = locked.published_at or published_at or timezone.now()
     locked.unpublished_reason = ""
     locked.save()
     logger.info("article %s published by %s", locked.pk, getattr(by, "pk", None))

@@ -13,6 +13,7 @@ from django.urls import URLPattern, path, reverse
 
 from newsapi.models import Article
 from notifications import selectors, services
+from notifications.messages import push_message_for
 from notifications.models import Alert, AlertBatch, AlertState, AlertTarget, Device
 
 
@@ -136,14 +137,14 @@ class AlertAdmin(admin.ModelAdmin[Alert]):
             else:
                 self.message_user(request, f"Alert “{alert.title}” queued for sending.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:notifications_alert_changelist"))
-        preview = services.push_message_for(alert=alert, device=Device(token="preview-device"))  # noqa: S106 - not a credential
+        preview = push_message_for(alert=alert, device=Device(token="preview-device"))  # noqa: S106 - not a credential
         context = {
             **self.admin_site.each_context(request),
             "title": "Preview and send alert",
             "opts": self.model._meta,
             "alert": alert,
             "preview": preview,
-            "audience": services.alert_audience(alert=alert).count(),
+            "audience": selectors.alert_audience(alert=alert).count(),
             "warnings": warnings,
             "form": form,
             "dir": alert.edition.dir,

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications.api.auth import secret_new
+from notifications.device_secrets import secret_new
 from notifications.models import Device
 
 

@@ -4,7 +4,7 @@ Everything goes through the real firebase-admin SDK (``messaging.send_each``), w
 and sends the real FCM HTTP v1 requests. Settings choose where they go:
 
 - ``FCM_ENDPOINT``: Google's ``https://fcm.googleapis.com`` in production, or the project's
-  loopback emulator (``python -m notifications.emulator``) for development, tests and
+  loopback emulator (``python -m devtools.fcm_emulator``) for development, tests and
   benchmarks. The gateway sends to ``{FCM_ENDPOINT}/v1/projects/{FCM_PROJECT_ID}/messages:send``.
 - ``FCM_CREDENTIALS`` (a service-account JSON file; ``GOOGLE_APPLICATION_CREDENTIALS`` by
   default, else Application Default Credentials): used for Google's endpoint only. Any other
@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import email.utils
 import logging
-import math
 import os
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -35,6 +34,8 @@ from firebase_admin import credentials, exceptions, messaging
 from google.auth.credentials import AnonymousCredentials
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+
+from notifications.messages import PushMessage, build_message
 
 logger = logging.getLogger(__name__)
 
@@ -60,30 +61,6 @@ _FCM_ERROR_CLASSES: tuple[tuple[type[exceptions.FirebaseError], str], ...] = (
 
 
 @dataclass(frozen=True, kw_only=True)
-class PushMessage:
-    """One push to one device, as the apps' contract (API.md, "Push message") describes it.
-
-    ``data`` must hold strings only (``type``, ``alert_id``, ``article_id``, ``language``,
-    ``section``, ``url``). ``collapse_id`` (``article-<id>``) is the Android collapse key and
-    notification tag and the APNs collapse id, so a repeat replaces and never stacks.
-    ``thread_id`` (the section) groups iOS notifications. The message lives ``ttl_seconds``
-    (default ``FCM_ALERT_TTL_SECONDS``) from ``sent_at`` (default: when it is built); pass the
-    alert's first send time as ``sent_at`` so a retry does not extend the message's life.
-    """
-
-    token: str
-    title: str
-    body: str
-    data: Mapping[str, str]
-    collapse_id: str
-    thread_id: str
-    image: str | None = None
-    ttl_seconds: int | None = None
-    sent_at: datetime | None = None
-    channel_id: str = "breaking"
-
-
-@dataclass(frozen=True, kw_only=True)
 class SendResult:
     """What FCM answered for one message.
 
@@ -103,43 +80,6 @@ class SendResult:
     token_invalid: bool = False
     retry_after: float | None = None
     http_status: int | None = None
-
-
-def build_message(push: PushMessage, *, now: float | None = None) -> messaging.Message:
-    """The firebase-admin ``Message`` for ``push`` (``now``: Unix time, for tests)."""
-    if not push.token:
-        raise ValueError("PushMessage.token must not be empty")
-    now = time.time() if now is None else now
-    ttl = push.ttl_seconds if push.ttl_seconds is not None else int(settings.FCM_ALERT_TTL_SECONDS)
-    start = push.sent_at.timestamp() if push.sent_at is not None else now
-    expires_at = int(start) + ttl
-    remaining = max(0, min(ttl, expires_at - math.floor(now)))
-    message = messaging.Message(
-        notification=messaging.Notification(title=push.title, body=push.body, image=push.image),
-        data={str(key): str(value) for key, value in push.data.items()},
-        android=messaging.AndroidConfig(
-            priority="high",
-            ttl=remaining,
-            collapse_key=push.collapse_id,
-            notification=messaging.AndroidNotification(channel_id=push.channel_id, tag=push.collapse_id),
-        ),
-        apns=messaging.APNSConfig(
-            headers={
-                "apns-priority": "10",
-                "apns-collapse-id": push.collapse_id,
-                "apns-expiration": str(expires_at),
-            },
-            # mutable-content lets the app's notification service extension fetch the image.
-            payload=messaging.APNSPayload(
-                aps=messaging.Aps(sound="default", thread_id=push.thread_id, mutable_content=bool(push.image) or None)
-            ),
-        ),
-    )
-    # firebase-admin 7.7 warns on Message(token=...) since FCM now also accepts Firebase
-    # installation IDs (``fid``); registration tokens remain valid and are what the apps
-    # register, so the target is set after construction, without a warning per message.
-    message.token = push.token
-    return message
 
 
 class _EmulatorCredentials(AnonymousCredentials):

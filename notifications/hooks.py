@@ -3,11 +3,10 @@
 from typing import Any
 
 from newsapi import services as content_services
+from notifications.services import alert_create_for_article
 
 
 def _on_publish(*, article: Any, by: Any, **_: Any) -> None:
-    from notifications.services import alert_create_for_article
-
     alert_create_for_article(article=article, by=by)
 
 

@@ -58,6 +58,8 @@ class AlertState(models.TextChoices):
     SENT = "sent", "Sent"
     PARTIALLY_FAILED = "partially_failed", "Partially failed"
     FAILED = "failed", "Failed"
+    # Nobody was subscribed: nothing was sent, and the alert does not count toward the hourly warning.
+    NO_AUDIENCE = "no_audience", "Reached no device"
     CANCELLED = "cancelled", "Cancelled"
 
 

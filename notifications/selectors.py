@@ -1,11 +1,12 @@
-"""Reads for push alerts: audience sizes, the warnings an editor must see before sending."""
+"""Reads for push alerts: who an alert reaches, and the warnings an editor must see before sending."""
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from notifications.models import Alert, AlertState
+from notifications.models import Alert, AlertState, AlertTarget, Device
 
 RECENT_ARTICLE_ALERT = timedelta(minutes=30)
 SENT_OR_SENDING = [AlertState.QUEUED, AlertState.SENDING, AlertState.SENT, AlertState.PARTIALLY_FAILED]
@@ -29,3 +30,14 @@ def alert_warnings(*, alert: Alert) -> list[str]:
             f"(the warning threshold is {limit}). Readers switch alerts off when there are too many."
         )
     return warnings
+
+
+def alert_audience(*, alert: Alert) -> QuerySet[Device]:
+    """Every device that should get ``alert``: active, fresh, in its edition, wanting it."""
+    devices = Device.objects.filter(edition_id=alert.edition_id, is_active=True, is_stale=False)
+    if alert.target == AlertTarget.SECTIONS:
+        followers = Device.sections.through.objects.filter(
+            device_id=OuterRef("pk"), section_id__in=alert.sections.values("pk")
+        )
+        return devices.filter(Exists(followers))
+    return devices.filter(breaking=True)

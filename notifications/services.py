@@ -1,49 +1,35 @@
-"""Every state change of push alerts: creating, queueing, cancelling, fanning out and sending.
+"""The alert lifecycle: creating, queueing and cancelling alerts, and counting their opens.
 
-Delivery is exactly-once per device as far as this side can make it: a batch is
-claimed with a conditional UPDATE (a lease), sends only to devices with no
-``accepted`` ledger row, and records each outcome right after the one network
-call, outside any transaction. A worker killed between FCM's answer and that
-record can repeat only its own in-flight batch; every message carries the
-article's collapse id, so a repeat replaces the notification instead of stacking.
+Sending is the delivery engine's business (``notifications.delivery``); a queued alert
+reaches it through the ``notifications.alert_fanout`` task, enqueued when the queueing
+transaction commits.
 """
 
 import logging
-import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import partial
-from typing import Any
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Now
+from django.db.models import F
 from django.utils import timezone
 
-from newsapi.models import Article, absolute_media_url, article_web_url
+from backend.jobs import enqueue
+from newsapi.models import Article
 from newsapi.services import Actor
-from notifications.gateway import FCMGateway, PushMessage, SendResult
 from notifications.models import (
     BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Alert,
-    AlertBatch,
     AlertState,
     AlertTarget,
     AlertUrgency,
-    BatchState,
     Delivery,
     DeliveryState,
     Device,
 )
-from notifications.quiet_hours import quiet_until
 
 logger = logging.getLogger(__name__)
-
-FINISHED_DELIVERY_STATES = [DeliveryState.ACCEPTED, DeliveryState.INVALID, DeliveryState.FAILED, DeliveryState.DEFERRED]
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -60,6 +46,11 @@ def alert_create_for_article(*, article: Article, by: Actor) -> Alert | None:
     Called inside ``article_publish``'s transaction: the alert and the publication commit together.
     """
     if not (article.is_breaking and article.send_alert and article.section.auto_alert):
+        return None
+    # A story first published longer ago than an alert lives (an archive import, a back-dated
+    # story) is no longer news to push.
+    stale_before = timezone.now() - timedelta(seconds=settings.FCM_ALERT_TTL_SECONDS)
+    if article.published_at is not None and article.published_at < stale_before:
         return None
     if Alert.objects.filter(article=article).exclude(state=AlertState.CANCELLED).exists():
         return None
@@ -87,9 +78,7 @@ def alert_queue(*, alert: Alert, by: Actor) -> Alert:
     )
     if not queued:
         raise ValidationError("Only a draft alert can be queued.")
-    from notifications import tasks
-
-    transaction.on_commit(lambda: tasks.alert_fanout.delay(alert.pk))
+    enqueue("notifications.alert_fanout", alert.pk)
     alert.refresh_from_db()
     logger.info("alert %s queued by %s", alert.pk, getattr(by, "pk", None))
     return alert
@@ -104,402 +93,6 @@ def alert_cancel(*, alert: Alert, by: Actor) -> Alert:
     if not cancelled:
         raise ValidationError(f"An alert that is {alert.get_state_display().lower()} cannot be cancelled.")
     return alert
-
-
-# --- Audience ------------------------------------------------------------------------------
-
-
-def alert_audience(*, alert: Alert) -> QuerySet[Device]:
-    """Every device that should get ``alert``: active, fresh, in its edition, wanting it."""
-    devices = Device.objects.filter(edition_id=alert.edition_id, is_active=True, is_stale=False)
-    if alert.target == AlertTarget.SECTIONS:
-        followers = Device.sections.through.objects.filter(
-            device_id=OuterRef("pk"), section_id__in=alert.sections.values("pk")
-        )
-        return devices.filter(Exists(followers))
-    return devices.filter(breaking=True)
-
-
-# --- Fan-out ---------------------------------------------------------------------------------
-
-
-def alert_fanout(*, alert_id: int) -> int:
-    """Split the audience into batches of device-id ranges and enqueue one task each.
-
-    Streams device ids in keyset chunks (never the whole audience in memory) and
-    records its cursor on the alert, so a fan-out interrupted by a crash resumes
-    where it stopped. Returns the number of batches this call created.
-    """
-    claimed = Alert.objects.filter(
-        pk=alert_id, state__in=[AlertState.QUEUED, AlertState.SENDING], fanout_done=False
-    ).update(state=AlertState.SENDING, started_at=Coalesce(F("started_at"), Now()))
-    if not claimed:
-        return 0
-    from notifications import tasks
-
-    alert = Alert.objects.get(pk=alert_id)
-    audience = alert_audience(alert=alert).order_by("pk").values_list("pk", flat=True)
-    batch_size = settings.PUSH_BATCH_SIZE
-    created = 0
-    while True:
-        with transaction.atomic():
-            locked = Alert.objects.select_for_update().get(pk=alert_id)
-            if locked.fanout_done or locked.state == AlertState.CANCELLED:
-                break
-            ids = list(audience.filter(pk__gt=locked.fanout_cursor)[:batch_size])
-            if not ids:
-                Alert.objects.filter(pk=alert_id).update(fanout_done=True)
-                break
-            index = AlertBatch.objects.filter(alert_id=alert_id).count()
-            batch = AlertBatch.objects.create(
-                alert_id=alert_id, index=index, first_device_id=ids[0], last_device_id=ids[-1], size=len(ids)
-            )
-            Alert.objects.filter(pk=alert_id).update(fanout_cursor=ids[-1], targeted=F("targeted") + len(ids))
-            transaction.on_commit(partial(tasks.alert_send_batch.delay, batch.pk))
-            created += 1
-    alert_finish_if_done(alert_id=alert_id)
-    return created
-
-
-# --- Sending one batch -------------------------------------------------------------------------
-
-
-@dataclass
-class BatchOutcome:
-    sent: int = 0
-    failed: int = 0
-    invalid: int = 0
-    deferred: int = 0
-    retry_in: float | None = None
-
-
-def _retry_delay(*, attempts: int, results: list[SendResult]) -> float:
-    """Exponential backoff with full jitter, never sooner than any Retry-After the server gave."""
-    base = settings.PUSH_RETRY_BASE_SECONDS * (2 ** max(0, attempts - 1))
-    delay = random.uniform(base / 2, base)
-    floors = [result.retry_after or 0.0 for result in results]
-    if any(result.error_code == "QUOTA_EXCEEDED" for result in results):
-        floors.append(settings.PUSH_QUOTA_BACKOFF_SECONDS)
-    return min(max([delay, *floors]), settings.PUSH_RETRY_MAX_SECONDS)
-
-
-def _claim_batch(*, batch_id: int, now: datetime) -> bool:
-    lease = now + timedelta(seconds=settings.PUSH_BATCH_LEASE_SECONDS)
-    claimable = Q(state__in=[BatchState.QUEUED, BatchState.RETRY]) | Q(
-        state=BatchState.SENDING, lease_expires_at__lt=now
-    )
-    return bool(
-        AlertBatch.objects.filter(claimable, pk=batch_id).update(
-            state=BatchState.SENDING, attempts=F("attempts") + 1, lease_expires_at=lease
-        )
-    )
-
-
-def push_message_for(*, alert: Alert, device: Device) -> PushMessage:
-    article = alert.article
-    section = article.section.slug if article is not None else ""
-    data = {
-        "type": "breaking" if alert.urgency == AlertUrgency.BREAKING else "alert",
-        "alert_id": str(alert.pk),
-        "article_id": str(article.pk) if article is not None else "",
-        "language": alert.edition.code,
-        "section": section,
-        # The canonical web address: the apps open it as a universal / app link.
-        "url": article_web_url(article) if article is not None else "",
-    }
-    image = None
-    if article is not None and article.image is not None:
-        image = absolute_media_url(article.image.file.url)
-    return PushMessage(
-        token=device.token,
-        title=alert.title,
-        body=alert.body,
-        image=image,
-        data=data,
-        collapse_id=f"article-{article.pk}" if article is not None else f"alert-{alert.pk}",
-        ttl_seconds=settings.FCM_ALERT_TTL_SECONDS,
-        # Retries and deferred sends keep the expiry of the first send: breaking news goes stale.
-        sent_at=alert.started_at if alert.urgency == AlertUrgency.BREAKING else None,
-        thread_id=section or alert.edition.code,
-    )
-
-
-def alert_send_batch(*, batch_id: int, gateway: FCMGateway | None = None) -> BatchOutcome:
-    """Send one batch to every device in it that has no final ledger row yet.
-
-    Returns how it went; ``retry_in`` set means transient failures remain and the
-    caller should run this again after that many seconds (the batch is in ``retry``).
-    """
-    now = timezone.now()
-    if not _claim_batch(batch_id=batch_id, now=now):
-        return BatchOutcome()
-    batch = AlertBatch.objects.select_related("alert__edition", "alert__article__section", "alert__article__image").get(
-        pk=batch_id
-    )
-    alert = batch.alert
-    if alert.state == AlertState.CANCELLED:
-        AlertBatch.objects.filter(pk=batch_id).update(state=BatchState.DONE, finished_at=now)
-        return BatchOutcome()
-
-    # The range repeated inside the anti-join keeps it to this batch's ledger rows whatever the planner's
-    # statistics say: on a ledger not yet analyzed, PostgreSQL otherwise sorts all the alert's rows per batch.
-    finished = Delivery.objects.filter(
-        alert_id=alert.pk,
-        device_id=OuterRef("pk"),
-        device_id__gte=batch.first_device_id,
-        device_id__lte=batch.last_device_id,
-        state__in=FINISHED_DELIVERY_STATES,
-    )
-    devices = list(
-        alert_audience(alert=alert)
-        .filter(pk__gte=batch.first_device_id, pk__lte=batch.last_device_id)
-        .exclude(Exists(finished))
-        .only("pk", "token", "timezone", "quiet_start", "quiet_end")
-        .order_by("pk")
-    )
-    outcome = BatchOutcome()
-    to_send: list[Device] = []
-    deferred: list[Delivery] = []
-    for device in devices:
-        until = None
-        if alert.urgency == AlertUrgency.NORMAL:
-            until = quiet_until(now=now, timezone=device.timezone, start=device.quiet_start, end=device.quiet_end)
-        if until is not None:
-            deferred.append(Delivery(alert=alert, device=device, state=DeliveryState.DEFERRED, deliver_after=until))
-        else:
-            to_send.append(device)
-    if deferred:
-        Delivery.objects.bulk_create(deferred, ignore_conflicts=True)
-        outcome.deferred = len(deferred)
-
-    results = _send(alert=alert, devices=to_send, gateway=gateway)
-    final_attempt = batch.attempts >= settings.PUSH_MAX_ATTEMPTS
-    transient = _record(alert=alert, devices=to_send, results=results, final_attempt=final_attempt, outcome=outcome)
-
-    if transient and not final_attempt:
-        outcome.retry_in = _retry_delay(attempts=batch.attempts, results=transient)
-        _count(
-            alert_id=alert.pk,
-            batch_id=batch_id,
-            outcome=outcome,
-            state=BatchState.RETRY,
-            retry_at=timezone.now() + timedelta(seconds=outcome.retry_in),
-            last_error=transient[0].error_code or "",
-        )
-        return outcome
-    _count(alert_id=alert.pk, batch_id=batch_id, outcome=outcome, state=BatchState.DONE, last_error="")
-    alert_finish_if_done(alert_id=alert.pk)
-    return outcome
-
-
-def _send(*, alert: Alert, devices: list[Device], gateway: FCMGateway | None) -> list[SendResult]:
-    if not devices:
-        return []
-    gateway = gateway or FCMGateway.default()
-    return gateway.send([push_message_for(alert=alert, device=device) for device in devices])
-
-
-def _record(
-    *, alert: Alert, devices: list[Device], results: list[SendResult], final_attempt: bool, outcome: BatchOutcome
-) -> list[SendResult]:
-    """Write the ledger for one send; return the transient failures left to retry."""
-    rows: list[Delivery] = []
-    dead_device_ids: list[int] = []
-    transient: list[SendResult] = []
-    for device, result in zip(devices, results, strict=True):
-        if result.ok:
-            rows.append(
-                Delivery(alert=alert, device=device, state=DeliveryState.ACCEPTED, message_id=result.message_id or "")
-            )
-            outcome.sent += 1
-        elif result.token_invalid:
-            rows.append(
-                Delivery(alert=alert, device=device, state=DeliveryState.INVALID, error_code=result.error_code or "")
-            )
-            dead_device_ids.append(device.pk)
-            outcome.invalid += 1
-        elif result.permanent or final_attempt:
-            rows.append(
-                Delivery(alert=alert, device=device, state=DeliveryState.FAILED, error_code=result.error_code or "")
-            )
-            outcome.failed += 1
-        else:
-            transient.append(result)
-    with transaction.atomic():
-        if rows:
-            Delivery.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["alert", "device"],
-                update_fields=["state", "message_id", "error_code", "updated_at"],
-            )
-        if dead_device_ids:
-            Device.objects.filter(pk__in=dead_device_ids).update(
-                is_active=False, deactivated_reason="fcm-token-invalid", updated_at=timezone.now()
-            )
-    return transient
-
-
-def _count(*, alert_id: int, batch_id: int, outcome: BatchOutcome, state: str, **fields: Any) -> None:
-    with transaction.atomic():
-        AlertBatch.objects.filter(pk=batch_id).update(
-            state=state,
-            sent=F("sent") + outcome.sent,
-            failed=F("failed") + outcome.failed,
-            invalid_tokens=F("invalid_tokens") + outcome.invalid,
-            deferred=F("deferred") + outcome.deferred,
-            finished_at=timezone.now() if state == BatchState.DONE else None,
-            lease_expires_at=None,
-            **fields,
-        )
-        _add_to_alert_counts(alert_id=alert_id, outcome=outcome, deferred=outcome.deferred)
-
-
-def _add_to_alert_counts(*, alert_id: int, outcome: BatchOutcome, deferred: int) -> None:
-    Alert.objects.filter(pk=alert_id).update(
-        sent=F("sent") + outcome.sent,
-        failed=F("failed") + outcome.failed,
-        invalid_tokens=F("invalid_tokens") + outcome.invalid,
-        deferred=F("deferred") + deferred,
-    )
-
-
-def _final_state() -> Case:
-    """An alert's closing state from its counts: sent, failed (nothing sent) or partially_failed."""
-    return Case(
-        When(failed=0, then=Value(AlertState.SENT)),
-        When(sent=0, then=Value(AlertState.FAILED)),
-        default=Value(AlertState.PARTIALLY_FAILED),
-    )
-
-
-def alert_finish_if_done(*, alert_id: int) -> bool:
-    """Close the alert once the fan-out is complete and every batch is done, with its true state."""
-    pending = AlertBatch.objects.filter(alert_id=alert_id).exclude(state=BatchState.DONE)
-    closing = Alert.objects.filter(pk=alert_id, state=AlertState.SENDING, fanout_done=True).exclude(Exists(pending))
-    return bool(closing.update(state=_final_state(), finished_at=Now()))
-
-
-# --- Recovery and deferred sends ---------------------------------------------------------------
-
-
-def alerts_recover(*, now: datetime | None = None) -> dict[str, int]:
-    """Re-enqueue work whose task was lost (a killed worker, a lost broker message).
-
-    A batch held by a worker whose lease ran out is re-enqueued at once. Batches
-    still ``queued`` are only re-enqueued when their alert has stalled: no live
-    lease and nothing finished for a whole lease period, so a long queue behind
-    busy workers is not flooded with copies. Each re-enqueue is remembered for a
-    lease period in the cache. Repeats are harmless anyway: every task claims its
-    row before doing anything.
-    """
-    from notifications import tasks
-
-    now = now or timezone.now()
-    lease = timedelta(seconds=settings.PUSH_BATCH_LEASE_SECONDS)
-    grace = now - lease
-
-    def first_time(kind: str, pk: int) -> bool:
-        return bool(cache.add(f"alerts-recover:{kind}:{pk}", 1, timeout=settings.PUSH_BATCH_LEASE_SECONDS))
-
-    fanouts = [
-        pk
-        for pk in Alert.objects.filter(
-            Q(state=AlertState.QUEUED, queued_at__lt=grace)
-            | Q(state=AlertState.SENDING, fanout_done=False) & (Q(started_at__isnull=True) | Q(started_at__lt=grace))
-        ).values_list("pk", flat=True)
-        if first_time("fanout", pk)
-    ]
-    lost = AlertBatch.objects.filter(
-        Q(state=BatchState.SENDING, lease_expires_at__lt=now) | Q(state=BatchState.RETRY, retry_at__lt=grace)
-    )
-    batches = [pk for pk in lost.values_list("pk", flat=True) if first_time("batch", pk)]
-
-    alive = AlertBatch.objects.filter(alert_id=OuterRef("pk")).filter(
-        Q(state=BatchState.SENDING, lease_expires_at__gte=now) | Q(finished_at__gte=grace)
-    )
-    stalled = Alert.objects.filter(state=AlertState.SENDING, started_at__lt=grace).exclude(Exists(alive))
-    for alert_id in stalled.values_list("pk", flat=True):
-        if first_time("queued", alert_id):
-            queued = AlertBatch.objects.filter(alert_id=alert_id, state=BatchState.QUEUED, created_at__lt=grace)
-            batches += list(queued.values_list("pk", flat=True))
-
-    for alert_id in fanouts:
-        tasks.alert_fanout.delay(alert_id)
-    for batch_id in batches:
-        tasks.alert_send_batch.delay(batch_id)
-    for alert_id in Alert.objects.filter(state=AlertState.SENDING, fanout_done=True).values_list("pk", flat=True):
-        alert_finish_if_done(alert_id=alert_id)
-    return {"fanouts": len(fanouts), "batches": len(batches)}
-
-
-def deliveries_send_deferred(*, now: datetime | None = None, gateway: FCMGateway | None = None) -> int:
-    """Send the alerts held back by quiet hours whose night is over. Returns how many were accepted."""
-    now = now or timezone.now()
-    lease = now + timedelta(seconds=settings.PUSH_BATCH_LEASE_SECONDS)
-    total = 0
-    while True:
-        with transaction.atomic():
-            due = list(
-                Delivery.objects.select_for_update(skip_locked=True)
-                .filter(state=DeliveryState.DEFERRED, deliver_after__lte=now)
-                .order_by("alert_id", "pk")[: settings.PUSH_BATCH_SIZE]
-            )
-            if not due:
-                return total
-            alert_id = due[0].alert_id
-            due = [row for row in due if row.alert_id == alert_id]
-            # Pushing deliver_after past the lease is the claim: another sweeper skips these rows.
-            Delivery.objects.filter(pk__in=[row.pk for row in due]).update(
-                deliver_after=lease, attempts=F("attempts") + 1
-            )
-            tries = {row.device_id: row.attempts + 1 for row in due}
-        alert = Alert.objects.select_related("edition", "article__section", "article__image").get(pk=alert_id)
-        devices = list(
-            Device.objects.filter(pk__in=[row.device_id for row in due], is_active=True, is_stale=False).only(
-                "pk", "token"
-            )
-        )
-        if alert.state == AlertState.CANCELLED:
-            devices = []
-        results = _send(alert=alert, devices=devices, gateway=gateway)
-        outcome = BatchOutcome()
-        transient: list[SendResult] = []
-        # Bounded like a batch: on a device's last try, what stays unavailable is recorded as failed.
-        for final_attempt in (False, True):
-            pairs = [
-                (device, result)
-                for device, result in zip(devices, results, strict=True)
-                if (tries[device.pk] >= settings.PUSH_MAX_ATTEMPTS) is final_attempt
-            ]
-            transient += _record(
-                alert=alert,
-                devices=[device for device, _ in pairs],
-                results=[result for _, result in pairs],
-                final_attempt=final_attempt,
-                outcome=outcome,
-            )
-        retried = {result.token for result in transient}
-        resent = [device.pk for device in devices if device.token in retried]
-        if resent:
-            delay = _retry_delay(attempts=max(tries[pk] for pk in resent), results=transient)
-            Delivery.objects.filter(alert=alert, device_id__in=resent).update(
-                deliver_after=now + timedelta(seconds=delay)
-            )
-        gone = {row.device_id for row in due} - {device.pk for device in devices}
-        if gone:
-            Delivery.objects.filter(alert=alert, device_id__in=gone, state=DeliveryState.DEFERRED).update(
-                state=DeliveryState.FAILED, error_code="DEVICE_GONE"
-            )
-            outcome.failed += len(gone)
-        _add_to_alert_counts(
-            alert_id=alert.pk, outcome=outcome, deferred=-(outcome.sent + outcome.failed + outcome.invalid)
-        )
-        # An alert already closed keeps a state true to its counts as its deferred sends finish.
-        Alert.objects.filter(
-            pk=alert.pk, state__in=[AlertState.SENT, AlertState.FAILED, AlertState.PARTIALLY_FAILED]
-        ).update(state=_final_state())
-        total += outcome.sent
 
 
 # --- Engagement -------------------------------------------------------------------------------

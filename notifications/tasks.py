@@ -1,18 +1,22 @@
-"""Celery tasks: thin wrappers that take ids and call a service."""
+"""Celery tasks: thin wrappers that take ids and call a service or the delivery engine.
+
+Callers enqueue them by name (``backend.jobs.enqueue("notifications.alert_fanout", id)``),
+so nothing imports this module but Celery's autodiscovery.
+"""
 
 from celery import shared_task
 
-from notifications import services
+from notifications import delivery, devices
 
 
 @shared_task(name="notifications.alert_fanout", acks_late=True)
 def alert_fanout(alert_id: int) -> int:
-    return services.alert_fanout(alert_id=alert_id)
+    return delivery.alert_fanout(alert_id=alert_id)
 
 
 @shared_task(name="notifications.alert_send_batch", bind=True, acks_late=True, max_retries=None)
 def alert_send_batch(self, batch_id: int) -> dict[str, int]:
-    outcome = services.alert_send_batch(batch_id=batch_id)
+    outcome = delivery.alert_send_batch(batch_id=batch_id)
     if outcome.retry_in is not None:
         # The batch row is in "retry" and bounded by PUSH_MAX_ATTEMPTS; the recovery sweep
         # re-enqueues it should this retry message be lost.
@@ -22,16 +26,14 @@ def alert_send_batch(self, batch_id: int) -> dict[str, int]:
 
 @shared_task(name="notifications.alerts_recover")
 def alerts_recover() -> dict[str, int]:
-    return services.alerts_recover()
+    return delivery.alerts_recover()
 
 
 @shared_task(name="notifications.deliveries_send_deferred")
 def deliveries_send_deferred() -> int:
-    return services.deliveries_send_deferred()
+    return delivery.deliveries_send_deferred()
 
 
 @shared_task(name="notifications.devices_hygiene")
 def devices_hygiene() -> dict[str, int]:
-    from notifications.devices import devices_hygiene as hygiene
-
-    return hygiene()
+    return devices.devices_hygiene()

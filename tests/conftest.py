@@ -1,18 +1,57 @@
 import json
+import os
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test.utils import override_settings
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from devtools.fcm_emulator import EmulatorServer
+from notifications.gateway import FCMGateway
+
+# pytest-xdist runs the suite in several processes against one Redis: each keeps its cache
+# entries under its own key prefix and its Celery tasks on its own queue, so no worker sees,
+# or clears, another's. (PostgreSQL is split by pytest-django: a test database per worker.)
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def pytest_configure(config):
+    if XDIST_WORKER:
+        celery_app.conf.task_default_queue = f"celery-test-{XDIST_WORKER}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_per_worker():
+    caches = {name: dict(options) for name, options in django_settings.CACHES.items()}
+    for options in caches.values():
+        options["KEY_PREFIX"] = f"{options.get('KEY_PREFIX', '')}-test-{XDIST_WORKER or 'main'}"
+    with override_settings(CACHES=caches):
+        yield
+
+
+def clear_cache() -> None:
+    """Empty this test process's cache: its own keys only, never the whole Redis database."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     """Each test starts with an empty cache (throttle counters, cached reads)."""
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +83,31 @@ def validate_against_schema(openapi: OpenAPI, response, request=None) -> None:
     """Fail unless ``response`` is what the schema says ``request`` (default: the response's own) gets."""
     request = request if request is not None else response.wsgi_request
     openapi.validate_response(DjangoOpenAPIRequest(request), DjangoOpenAPIResponse(response))
+
+
+@pytest.fixture(scope="session")
+def fcm_emulator_server():
+    """One loopback FCM emulator per test session (per xdist worker), on a background thread and a free port."""
+    with EmulatorServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fcm_emulator(fcm_emulator_server):
+    """The session's emulator, back to its start-up configuration with nothing recorded."""
+    fcm_emulator_server.client.reset()
+    return fcm_emulator_server
+
+
+@pytest.fixture
+def fcm_settings(settings, fcm_emulator):
+    """Settings that send to the emulator (no Google credentials involved)."""
+    settings.FCM_ENDPOINT = fcm_emulator.url
+    settings.FCM_PROJECT_ID = "newsline-test"
+    settings.FCM_CREDENTIALS = ""
+    return settings
+
+
+@pytest.fixture
+def gateway(fcm_settings) -> FCMGateway:
+    return FCMGateway.default()

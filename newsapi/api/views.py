@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from backend.api.http_cache import public_cache
 from backend.api.pagination import Keyset, PageParams, paginate
+from backend.api.params import validated
 from backend.api.response_cache import cached_or_render
 from backend.api.schema import PROBLEM_RESPONSES, paginated
 from newsapi import selectors
@@ -27,6 +28,7 @@ from newsapi.api.serializers import (
     TagRefSerializer,
     TombstoneSerializer,
 )
+from newsapi.fields import EditionParams
 from newsapi.models import AppPlatform, AppRelease, Article, ArticleStatus, Edition, TextDirection
 
 FEED = Keyset("feed", [("published_at", "datetime"), ("id", "int")], descending=True)
@@ -59,7 +61,7 @@ class EditionListView(APIView):
 class SectionListView(APIView):
     @extend_schema(parameters=[LANG], responses={200: SectionSerializer(many=True), **PROBLEM_RESPONSES})
     def get(self, request: Request) -> Response:
-        edition = params.validated(params.EditionParams, request)["lang"]
+        edition = validated(EditionParams, request)["lang"]
         sections = list(selectors.section_list(edition=edition))
         response = Response(SectionSerializer(sections, many=True).data)
         return public_cache(response, keys=["sections", *_edition_keys(edition)])  # type: ignore[return-value]
@@ -75,7 +77,7 @@ class ArticleListView(APIView):
         return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
 
     def render(self, request: Request) -> Response:
-        filters = params.validated(params.ArticleListParams, request)
+        filters = validated(params.ArticleListParams, request)
         edition = filters.pop("lang")
         page = paginate(selectors.article_cards(edition=edition, **filters), request, FEED)
         response = Response(
@@ -134,7 +136,7 @@ class HomeView(APIView):
         return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
 
     def render(self, request: Request) -> Response:
-        edition = params.validated(params.EditionParams, request)["lang"]
+        edition = validated(EditionParams, request)["lang"]
         feed = selectors.home_feed(edition=edition)
         response = Response(HomeSerializer(feed, context={"request": request}).data)
         return public_cache(  # type: ignore[return-value]
@@ -165,7 +167,7 @@ class MostReadView(APIView):
         return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
 
     def render(self, request: Request) -> Response:
-        query = params.validated(params.MostReadParams, request)
+        query = validated(params.MostReadParams, request)
         edition = query["lang"]
         articles = selectors.articles_most_read(
             edition=edition,
@@ -190,7 +192,7 @@ class SearchView(APIView):
         return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
 
     def render(self, request: Request) -> Response:
-        query = params.validated(params.SearchParams, request)
+        query = validated(params.SearchParams, request)
         edition = query["lang"]
         results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"))
         page = paginate(results, request, SEARCH)
@@ -219,7 +221,7 @@ class TagDetailView(APIView):
         return cached_or_render(request, selectors.content_version(), lambda: self.render(request, slug))
 
     def render(self, request: Request, slug: str) -> Response:
-        edition = params.validated(params.EditionParams, request)["lang"]
+        edition = validated(EditionParams, request)["lang"]
         tag = selectors.tag_for_edition(edition=edition, slug=slug)
         if tag is None:
             raise NotFound("No tag has this slug in this edition.")
@@ -252,7 +254,7 @@ class SyncPageSerializer(serializers.Serializer[Any]):
 class SyncView(APIView):
     @extend_schema(parameters=[LANG, *PAGE], responses={200: SyncPageSerializer, **PROBLEM_RESPONSES})
     def get(self, request: Request) -> Response:
-        edition = params.validated(params.EditionParams, request)["lang"]
+        edition = validated(EditionParams, request)["lang"]
         page = paginate(selectors.sync_changes(edition=edition), request, SYNC)
         context = {"request": request}
         results = [
@@ -286,7 +288,7 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 class AppConfigView(APIView):
     @extend_schema(parameters=[params.AppConfigParams], responses={200: AppConfigSerializer, **PROBLEM_RESPONSES})
     def get(self, request: Request) -> Response:
-        query = params.validated(params.AppConfigParams, request)
+        query = validated(params.AppConfigParams, request)
         platform = query["platform"]
         release = AppRelease.objects.filter(platform=platform).first()
         if release is not None:

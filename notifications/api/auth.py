@@ -1,31 +1,15 @@
 """``Authorization: Device <secret>``: the credential an app gets once, at registration."""
 
-import hashlib
-import hmac
-import secrets
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from notifications.device_secrets import secret_hash
 from notifications.models import Device
 
 SCHEME = "Device"
-
-
-def secret_new() -> tuple[str, str]:
-    """A new device secret and the hash stored for it (high entropy, so a plain SHA-256 suffices)."""
-    secret = secrets.token_urlsafe(32)
-    return secret, secret_hash(secret)
-
-
-def secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def secret_matches(device: Device, secret: str) -> bool:
-    return hmac.compare_digest(device.secret_hash, secret_hash(secret))
 
 
 def device_secret_from(request: Request) -> str | None:

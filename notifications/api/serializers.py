@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from newsapi.api.params import EditionField
+from newsapi.fields import EditionField
 from newsapi.models import AppPlatform, Section
 from notifications.models import Alert, Device
 

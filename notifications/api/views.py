@@ -14,13 +14,14 @@ from rest_framework.views import APIView
 
 from backend.api.http_cache import public_cache
 from backend.api.pagination import Keyset, PageParams, paginate
+from backend.api.params import validated
 from backend.api.schema import PROBLEM_RESPONSES, WRITE_PROBLEM_RESPONSES, paginated, problems
 from backend.api.throttles import WriteThrottle, client_ip
-from newsapi.api import params
+from newsapi.fields import EditionParams
 from newsapi.models import Article
 from newsapi.services import article_views_record
 from notifications import devices, services
-from notifications.api.auth import SCHEME, DeviceAuthentication, device_secret_from, secret_matches
+from notifications.api.auth import SCHEME, DeviceAuthentication, device_secret_from
 from notifications.api.serializers import (
     MAX_EVENTS,
     AlertInboxSerializer,
@@ -29,6 +30,7 @@ from notifications.api.serializers import (
     DeviceSerializer,
     EventSerializer,
 )
+from notifications.device_secrets import secret_matches
 from notifications.models import Alert, AlertState, Device
 
 # The detail views check the secret against the id's row themselves (no authentication class to discover).
@@ -127,7 +129,7 @@ class AlertInboxView(APIView):
         operation_id="alerts_list",
     )
     def get(self, request: Request) -> Response:
-        edition = params.validated(params.EditionParams, request)["lang"]
+        edition = validated(EditionParams, request)["lang"]
         alerts = (
             Alert.objects.filter(
                 edition=edition,

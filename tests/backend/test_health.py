@@ -1,13 +1,13 @@
-"""/healthz (the process is up) and /readyz (its database and Redis answer)."""
+"""/healthz (the process is up) and /readyz (its database, Redis broker and Redis cache answer)."""
 
-import os
 import socket
 
 import pytest
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+BROKER_URL = "redis://127.0.0.1:6379/14"
+CACHE_URL = "redis://127.0.0.1:6379/15"
 
 
 def closed_port() -> int:
@@ -29,18 +29,18 @@ def test_healthz_touches_no_database(api, django_assert_num_queries):
         assert api.get("/healthz").status_code == 200
 
 
-def test_readyz_reports_database_and_redis_ok(api, settings):
-    settings.REDIS_URL = REDIS_URL
+def test_readyz_reports_database_broker_and_cache_ok(api, settings):
+    settings.CELERY_BROKER_URL, settings.CACHE_URL = BROKER_URL, CACHE_URL
 
     response = api.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "cache": "ok"}}
     assert response["Cache-Control"] == "no-store"
 
 
 def test_readyz_without_redis_configured_checks_only_the_database(api, settings):
-    settings.REDIS_URL = ""
+    settings.CELERY_BROKER_URL, settings.CACHE_URL = "memory://", ""
 
     response = api.get("/readyz")
 
@@ -48,8 +48,11 @@ def test_readyz_without_redis_configured_checks_only_the_database(api, settings)
     assert response.json()["checks"] == {"database": "ok"}
 
 
-def test_readyz_is_503_naming_redis_when_redis_is_unreachable(api, settings):
-    settings.REDIS_URL = f"redis://127.0.0.1:{closed_port()}/0"
+@pytest.mark.parametrize("failing", ["broker", "cache"])
+def test_readyz_is_503_naming_the_redis_that_is_unreachable(api, settings, failing):
+    dead = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CELERY_BROKER_URL = dead if failing == "broker" else BROKER_URL
+    settings.CACHE_URL = dead if failing == "cache" else CACHE_URL
 
     response = api.get("/readyz")
 
@@ -57,7 +60,9 @@ def test_readyz_is_503_naming_redis_when_redis_is_unreachable(api, settings):
     body = response.json()
     assert body["status"] == "unavailable"
     assert body["checks"]["database"] == "ok"
-    assert body["checks"]["redis"].startswith("error")
+    assert body["checks"][failing].startswith("error")
+    other = {"broker": "cache", "cache": "broker"}[failing]
+    assert body["checks"][other] == "ok"
     assert response["Cache-Control"] == "no-store"
 
 

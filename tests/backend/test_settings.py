@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, redis_url_next_db
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SETTINGS_SOURCE = (BASE_DIR / "config" / "settings.py").read_text()
@@ -57,7 +57,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 
 def test_production_settings_with_redis_pass_check_deploy(tmp_path):
-    env = production_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15", SITE_URL="https://news.example.com")
+    env = production_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/14", SITE_URL="https://news.example.com")
 
     result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **env)
 
@@ -98,6 +98,43 @@ def test_production_refuses_to_start_with_unsafe_settings(tmp_path, overrides, n
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr
+
+
+def _redis_settings(tmp_path: Path, **env: str) -> list[str]:
+    code = "from django.conf import settings as s; print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'])"
+    result = run_manage(tmp_path, "shell", "--verbosity", "0", "-c", code, DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_broker_and_cache_take_separate_redis_databases_by_default(tmp_path):
+    assert _redis_settings(tmp_path, REDIS_URL="redis://127.0.0.1:6379/4") == [
+        "redis://127.0.0.1:6379/4",
+        "redis://127.0.0.1:6379/5",
+    ]
+
+
+def test_broker_and_cache_can_each_be_pointed_elsewhere(tmp_path):
+    env = {"REDIS_URL": "redis://a:6379/0", "CELERY_BROKER_URL": "redis://b:6379/2", "CACHE_URL": "redis://c:6379/3"}
+    assert _redis_settings(tmp_path, **env) == ["redis://b:6379/2", "redis://c:6379/3"]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/1"),
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1"),
+        ("rediss://:secret@redis.internal:6380/7", "rediss://:secret@redis.internal:6380/8"),
+    ],
+)
+def test_the_cache_database_is_the_one_after_the_brokers(url, expected):
+    assert redis_url_next_db(url) == expected
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/15", "redis://127.0.0.1:6379/cache"])
+def test_a_redis_url_leaving_no_database_for_the_cache_is_refused_naming_the_way_out(url):
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL"):
+        redis_url_next_db(url)
 
 
 def test_missing_debug_means_production(tmp_path):

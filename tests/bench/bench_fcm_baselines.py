@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from notifications.emulator import EmulatorConfig, EmulatorProcess  # noqa: E402
+from devtools.fcm_emulator import EmulatorConfig, EmulatorProcess  # noqa: E402
 
 PROJECT = "newsline-bench"
 DATA = {
@@ -140,7 +140,8 @@ def bare_sdk(seconds: float, *, default_pool: bool = False) -> tuple[float, int,
     from firebase_admin import messaging
     from requests.adapters import HTTPAdapter
 
-    from notifications.gateway import FCMGateway, PushMessage, build_message
+    from notifications.gateway import FCMGateway
+    from notifications.messages import PushMessage, build_message
 
     gateway = FCMGateway.from_settings()
     if default_pool:

@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from notifications.emulator import EmulatorConfig, EmulatorProcess  # noqa: E402
+from devtools.fcm_emulator import EmulatorConfig, EmulatorProcess  # noqa: E402
 from tests.bench.bench_fcm_baselines import bare_sdk, emulator_ceiling, wrk_ceiling  # noqa: E402
 from tests.e2e.worker import CeleryWorker  # noqa: E402
 
@@ -251,7 +251,7 @@ def fill_devices(count: int, label: str) -> tuple[set[str], float]:
     from django.utils import timezone
 
     from newsapi.models import Edition
-    from notifications.api.auth import secret_hash
+    from notifications.device_secrets import secret_hash
     from notifications.models import Device
 
     started = time.monotonic()

@@ -17,10 +17,10 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from devtools.fcm_emulator import EmulatorConfig, EmulatorProcess
 from newsapi.models import Section
 from newsapi.services import article_publish
-from notifications.api.auth import secret_hash
-from notifications.emulator import EmulatorConfig, EmulatorProcess
+from notifications.device_secrets import secret_hash
 from notifications.models import Alert, AlertBatch, AlertState, BatchState, Device
 from tests.e2e.worker import CeleryWorker
 from tests.factories import ArticleFactory, edition

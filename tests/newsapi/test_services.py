@@ -1,4 +1,4 @@
-"""Editorial state changes: publish, unpublish, schedule and the scheduled-publishing sweep."""
+"""Editorial state changes: create, publish, unpublish, schedule and the scheduled-publishing sweep."""
 
 import ast
 from datetime import timedelta
@@ -11,13 +11,14 @@ from django.utils import timezone
 from newsapi import services
 from newsapi.models import Article, ArticleStatus
 from newsapi.services import (
+    article_create,
     article_publish,
     article_schedule,
     article_submit_for_review,
     article_unpublish,
     articles_publish_due,
 )
-from tests.factories import ArticleFactory, published_article
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory, edition, published_article
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,70 @@ def scheduled_article(*, in_: timedelta, **kwargs) -> Article:
     return article
 
 
+# --- article_create ----------------------------------------------------------------------------
+
+
+def test_create_makes_a_sanitised_draft_with_its_tags_and_authors():
+    en = edition("en")
+    tag, author = TagFactory(edition=en), AuthorFactory()
+
+    article = article_create(
+        by=None,
+        edition=en,
+        section=SectionFactory(),
+        title="  Dam levels rise after rain ",
+        body_html='<p onclick="x()">Water <script>alert(1)</script>rises.</p>',
+        tags=[tag],
+        authors=[author],
+    )
+
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.DRAFT and article.published_at is None
+    assert (article.title, article.slug) == ("Dam levels rise after rain", "dam-levels-rise-after-rain")
+    assert article.body_html == "<p>Water rises.</p>"
+    assert list(article.tags.all()) == [tag] and list(article.authors.all()) == [author]
+    assert not Article.objects.published().exists()
+
+
+def test_create_keeps_a_given_translation_group_and_unicode_slug():
+    story = ArticleFactory(edition=edition("en"))
+
+    article = article_create(
+        by=None,
+        edition=edition("ckb"),
+        section=story.section,
+        title="بوومەلەرزە",
+        translation_group=story.translation_group,
+    )
+
+    assert article.translation_group == story.translation_group
+    assert article.slug == "بوومەلەرزە"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": "   "}, "needs a title"),
+        ({"title": "!!!"}, "no slug"),
+        ({"slug": "taken"}, "slug 'taken'"),
+        ({"tags": "foreign"}, "another edition"),
+    ],
+    ids=["blank-title", "title-without-slug", "slug-taken", "tag-of-another-edition"],
+)
+def test_create_refuses_bad_input_and_creates_nothing(changes, message):
+    en = edition("en")
+    ArticleFactory(edition=en, slug="taken")
+    before = Article.objects.count()
+    fields = {"by": None, "edition": en, "section": SectionFactory(), "title": "A title", **changes}
+    if fields.get("tags") == "foreign":
+        fields["tags"] = [TagFactory(edition=edition("ar"))]
+
+    with pytest.raises(ValidationError, match=message):
+        article_create(**fields)
+
+    assert Article.objects.count() == before
+
+
 # --- article_publish ---------------------------------------------------------------------------
 
 
@@ -53,6 +118,28 @@ def test_publish_makes_a_draft_visible_now(hook_calls):
     assert article.status == ArticleStatus.PUBLISHED  # the caller's instance is refreshed
     assert list(Article.objects.published()) == [article]
     assert hook_calls["publish"] == [article.pk]
+
+
+def test_publish_can_keep_the_time_a_story_first_appeared(hook_calls):
+    article = ArticleFactory()
+    first_appeared = timezone.now() - timedelta(days=3)
+
+    article_publish(article=article, by=None, published_at=first_appeared)
+
+    assert article.status == ArticleStatus.PUBLISHED
+    assert article.published_at == first_appeared
+    assert hook_calls["publish"] == [article.pk]
+
+
+def test_publish_refuses_a_publication_time_in_the_future_and_changes_nothing(hook_calls):
+    article = ArticleFactory()
+
+    with pytest.raises(ValidationError, match="schedule"):
+        article_publish(article=article, by=None, published_at=timezone.now() + timedelta(minutes=5))
+
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.DRAFT and article.published_at is None
+    assert hook_calls["publish"] == []
 
 
 def test_publishing_twice_changes_nothing(hook_calls):
@@ -283,7 +370,7 @@ def _sets_published(node: ast.AST) -> bool:
 
 def test_nothing_but_article_publish_sets_the_published_status():
     offenders = []
-    for package in ("backend", "config", "newsapi", "notifications"):
+    for package in ("backend", "config", "devtools", "newsapi", "notifications"):
         for path in sorted((BASE_DIR / package).rglob("*.py")):
             if "migrations" in path.parts:
                 continue

@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone as dj_timezone
 
-from notifications.api.auth import secret_hash
+from notifications.device_secrets import secret_hash
 from notifications.models import Alert, Device
 from tests.factories import edition
 

@@ -312,6 +312,17 @@ def test_alerts_to_other_editions_or_over_an_hour_ago_do_not_count(editor_client
     assert 'name="confirm_warnings"' not in html
 
 
+def test_alerts_that_reached_no_device_do_not_count(editor_client, settings):
+    settings.ALERTS_PER_EDITION_HOURLY_WARNING = 1
+    nobody = sent_alert()
+    Alert.objects.filter(pk=nobody.pk).update(state=AlertState.NO_AUDIENCE)
+    alert = AlertFactory()
+
+    html = editor_client.get(send_url(alert)).content.decode()
+    assert "alerts already went" not in html
+    assert 'name="confirm_warnings"' not in html
+
+
 # --- Cancel ------------------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from newsapi.models import Article, ArticleStatus, Section
 from newsapi.services import article_publish, article_unpublish
-from notifications import services
+from notifications import delivery, selectors, services
 from notifications.models import (
     Alert,
     AlertBatch,
@@ -51,16 +51,16 @@ def queued_alert(**kwargs) -> Alert:
     return services.alert_queue(alert=alert, by=None)
 
 
-def send_batch(batch: AlertBatch, gateway) -> list[services.BatchOutcome]:
+def send_batch(batch: AlertBatch, gateway) -> list[delivery.BatchOutcome]:
     """Run one batch as its task does, again after each ``retry_in``, until it asks for no retry."""
-    outcomes = [services.alert_send_batch(batch_id=batch.pk, gateway=gateway)]
+    outcomes = [delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway)]
     while outcomes[-1].retry_in is not None:
-        outcomes.append(services.alert_send_batch(batch_id=batch.pk, gateway=gateway))
+        outcomes.append(delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway))
     return outcomes
 
 
 def run_alert(alert: Alert, gateway) -> Alert:
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     for batch in alert.batches.order_by("index"):
         send_batch(batch, gateway)
     alert.refresh_from_db()
@@ -99,6 +99,17 @@ def broker_queue():
             queue.close()
     finally:
         celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def recover(django_capture_on_commit_callbacks):
+    """The recovery sweep as beat runs it, outside any transaction: what it enqueues is sent at once."""
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return delivery.alerts_recover(**kwargs)
+
+    return run
 
 
 def published_tasks(queue) -> list[tuple[str, list]]:
@@ -153,6 +164,17 @@ def test_no_automatic_alert_unless_breaking_in_an_auto_alert_section_and_wanted(
 
     assert article.status == ArticleStatus.PUBLISHED
     assert not Alert.objects.exists()
+
+
+def test_a_story_first_published_longer_ago_than_an_alert_lives_gets_no_automatic_alert(settings):
+    settings.FCM_ALERT_TTL_SECONDS = 3600
+    old = ArticleFactory(section=world(), is_breaking=True)
+    recent = ArticleFactory(section=world(), is_breaking=True)
+
+    article_publish(article=old, by=None, published_at=timezone.now() - timedelta(hours=2))
+    article_publish(article=recent, by=None, published_at=timezone.now() - timedelta(minutes=20))
+
+    assert list(Alert.objects.values_list("article_id", flat=True)) == [recent.pk]
 
 
 def test_republishing_after_a_withdrawal_does_not_alert_twice():
@@ -261,7 +283,7 @@ def test_the_audience_is_the_editions_live_devices_that_want_breaking_news():
     DeviceFactory(edition=edition("ar"))
     alert = AlertFactory()
 
-    assert sorted(services.alert_audience(alert=alert).values_list("pk", flat=True)) == [d.pk for d in wanted]
+    assert sorted(selectors.alert_audience(alert=alert).values_list("pk", flat=True)) == [d.pk for d in wanted]
 
 
 def test_a_sections_alert_reaches_only_the_followers_of_those_sections():
@@ -280,7 +302,7 @@ def test_a_sections_alert_reaches_only_the_followers_of_those_sections():
     alert = AlertFactory(target=AlertTarget.SECTIONS)
     alert.sections.set([politics, sport])
 
-    audience = list(services.alert_audience(alert=alert).values_list("pk", flat=True))
+    audience = list(selectors.alert_audience(alert=alert).values_list("pk", flat=True))
 
     assert sorted(audience) == [both.pk, one.pk]  # each device once, however many sections it follows
 
@@ -292,7 +314,7 @@ def test_the_push_message_is_what_the_apps_expect(fcm_emulator, gateway, setting
     device = DeviceFactory(platform="ios")
     article = breaking_article(image=ImageFactory(), title="Quake hits the north", summary="12 villages cut off.")
     alert = Alert.objects.get(article=article)
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     [batch] = alert.batches.all()
 
     before = math.floor(time.time())
@@ -358,7 +380,7 @@ def test_running_a_batch_again_sends_nothing_new(fcm_emulator, gateway):
     assert received_tokens(fcm_emulator) == sorted(d.token for d in devices)
 
     AlertBatch.objects.filter(pk=batch.pk).update(state=BatchState.QUEUED)
-    outcome = services.alert_send_batch(batch_id=batch.pk, gateway=gateway)
+    outcome = delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway)
 
     assert (outcome.sent, outcome.failed, outcome.retry_in) == (0, 0, None)
     assert len(fcm_emulator.client.all_messages()) == 3
@@ -369,13 +391,13 @@ def test_running_a_batch_again_sends_nothing_new(fcm_emulator, gateway):
 def test_a_batch_claimed_by_another_worker_is_left_alone(fcm_emulator, gateway):
     DeviceFactory()
     alert = queued_alert()
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     [batch] = alert.batches.all()
     AlertBatch.objects.filter(pk=batch.pk).update(
         state=BatchState.SENDING, lease_expires_at=timezone.now() + timedelta(minutes=2)
     )
 
-    outcome = services.alert_send_batch(batch_id=batch.pk, gateway=gateway)
+    outcome = delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway)
 
     assert (outcome.sent, outcome.retry_in) == (0, None)
     assert fcm_emulator.client.all_messages() == []
@@ -387,7 +409,7 @@ def test_unavailable_tokens_are_retried_after_retry_after_and_only_they_are_rese
     healthy = DeviceFactory.create_batch(3)
     busy = [DeviceFactory(token=f"busy-{n}-aaaaaaaaaaaaaaaaaaaa") for n in range(2)]
     alert = queued_alert()
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     [batch] = alert.batches.all()
 
     first, second, third = send_batch(batch, gateway)
@@ -410,11 +432,11 @@ def test_a_waiting_batch_is_in_retry_with_its_error_until_it_runs_again(fcm_emul
     fcm_emulator.client.configure(token_errors=[{"prefix": "busy-", "code": "INTERNAL", "times": 1}])
     DeviceFactory(token="busy-1-aaaaaaaaaaaaaaaaaaaa")
     alert = queued_alert()
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     [batch] = alert.batches.all()
 
     before = timezone.now()
-    outcome = services.alert_send_batch(batch_id=batch.pk, gateway=gateway)
+    outcome = delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway)
 
     batch.refresh_from_db()
     assert batch.state == BatchState.RETRY
@@ -430,7 +452,7 @@ def test_retries_back_off_exponentially_with_jitter(fcm_emulator, gateway, setti
     fcm_emulator.client.configure(token_errors=[{"prefix": "down-", "code": "INTERNAL"}], retry_after=None)
     DeviceFactory(token="down-1-aaaaaaaaaaaaaaaaaaaa")
     alert = queued_alert()
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     [batch] = alert.batches.all()
 
     delays = [outcome.retry_in for outcome in send_batch(batch, gateway)[:-1]]
@@ -446,10 +468,10 @@ def test_quota_exceeded_backs_off_at_least_the_quota_backoff(fcm_emulator, gatew
     fcm_emulator.client.configure(error_rates={"QUOTA_EXCEEDED": 1.0}, retry_after=None, seed=1)
     DeviceFactory()
     alert = queued_alert()
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     [batch] = alert.batches.all()
 
-    outcome = services.alert_send_batch(batch_id=batch.pk, gateway=gateway)
+    outcome = delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway)
 
     assert outcome.sent == 0
     assert outcome.retry_in is not None and outcome.retry_in >= 90
@@ -462,10 +484,10 @@ def test_quota_exceeded_waits_at_least_a_minute_by_default(fcm_emulator, gateway
     fcm_emulator.client.configure(error_rates={"QUOTA_EXCEEDED": 1.0}, retry_after=None, seed=1)
     DeviceFactory()
     alert = queued_alert()
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     [batch] = alert.batches.all()
 
-    outcome = services.alert_send_batch(batch_id=batch.pk, gateway=gateway)
+    outcome = delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway)
 
     assert outcome.retry_in is not None and outcome.retry_in >= 60
 
@@ -477,7 +499,7 @@ def test_retries_are_bounded_and_what_stays_unavailable_is_counted_failed(fcm_em
     healthy = DeviceFactory.create_batch(2)
     down = DeviceFactory(token="down-1-aaaaaaaaaaaaaaaaaaaa")
     alert = queued_alert()
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     [batch] = alert.batches.all()
 
     outcomes = send_batch(batch, gateway)
@@ -541,12 +563,12 @@ def test_a_payload_error_deactivates_nobody(fcm_emulator, gateway):
 # --- Fan-out -------------------------------------------------------------------------------------------------------
 
 
-def test_an_alert_with_no_audience_ends_sent_with_nobody_targeted(fcm_emulator, gateway):
+def test_an_alert_with_no_audience_ends_saying_it_reached_no_device(fcm_emulator, gateway):
     DeviceFactory(edition=edition("ar"))
 
     alert = run_alert(queued_alert(), gateway)
 
-    assert alert.state == AlertState.SENT
+    assert alert.state == AlertState.NO_AUDIENCE
     assert (alert.targeted, alert.sent, alert.failed) == (0, 0, 0)
     assert alert.fanout_done and alert.finished_at is not None
     assert not alert.batches.exists()
@@ -558,7 +580,7 @@ def test_a_cancelled_alert_fans_out_to_nobody(fcm_emulator, gateway):
     alert = queued_alert()
     services.alert_cancel(alert=alert, by=None)
 
-    assert services.alert_fanout(alert_id=alert.pk) == 0
+    assert delivery.alert_fanout(alert_id=alert.pk) == 0
 
     alert.refresh_from_db()
     assert (alert.state, alert.targeted, alert.started_at) == (AlertState.CANCELLED, 0, None)
@@ -571,7 +593,7 @@ def test_the_fan_out_splits_the_audience_into_batches_by_device_id(settings):
     devices = DeviceFactory.create_batch(5)
     alert = queued_alert()
 
-    assert services.alert_fanout(alert_id=alert.pk) == 3
+    assert delivery.alert_fanout(alert_id=alert.pk) == 3
 
     ranges = [(b.index, b.first_device_id, b.last_device_id, b.size) for b in alert.batches.order_by("index")]
     ids = [d.pk for d in devices]
@@ -583,14 +605,14 @@ def test_the_fan_out_splits_the_audience_into_batches_by_device_id(settings):
         True,
         ids[4],
     )
-    assert services.alert_fanout(alert_id=alert.pk) == 0  # done: a second run creates nothing
+    assert delivery.alert_fanout(alert_id=alert.pk) == 0  # done: a second run creates nothing
 
 
 def test_a_fan_out_interrupted_by_a_crash_resumes_without_sending_twice(fcm_emulator, gateway, settings):
     settings.PUSH_BATCH_SIZE = 2
     devices = DeviceFactory.create_batch(5)
     alert = queued_alert()
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     first, second, last = alert.batches.order_by("index")
     send_batch(first, gateway)
     # The worker died while creating the last batch: its transaction (the batch and the cursor) rolled back.
@@ -599,7 +621,7 @@ def test_a_fan_out_interrupted_by_a_crash_resumes_without_sending_twice(fcm_emul
         fanout_done=False, fanout_cursor=second.last_device_id, targeted=first.size + second.size
     )
 
-    assert services.alert_fanout(alert_id=alert.pk) == 1
+    assert delivery.alert_fanout(alert_id=alert.pk) == 1
 
     for batch in alert.batches.order_by("index"):
         send_batch(batch, gateway)
@@ -612,7 +634,7 @@ def test_a_fan_out_interrupted_by_a_crash_resumes_without_sending_twice(fcm_emul
 # --- Recovery ----------------------------------------------------------------------------------------------------
 
 
-def test_recovery_re_enqueues_only_stalled_work(broker_queue):
+def test_recovery_re_enqueues_only_stalled_work(broker_queue, recover):
     now = timezone.now()
     long_ago = now - timedelta(minutes=10)
     stalled_queued = queued_alert()
@@ -636,7 +658,7 @@ def test_recovery_re_enqueues_only_stalled_work(broker_queue):
     batch(5, state=BatchState.RETRY, retry_at=now + timedelta(seconds=30))  # waiting for its countdown
     batch(6, state=BatchState.DONE)
 
-    assert services.alerts_recover(now=now) == {"fanouts": 2, "batches": 2}
+    assert recover(now=now) == {"fanouts": 2, "batches": 2}
 
     # Batch 0 stays queued: batch 3's live lease shows the alert is moving, so its task is presumably in the queue.
     assert published_tasks(broker_queue) == sorted(
@@ -649,12 +671,12 @@ def test_recovery_re_enqueues_only_stalled_work(broker_queue):
     )
     assert AlertBatch.objects.get(pk=lost.pk).state == BatchState.QUEUED
     # The same sweep again (the next beat tick) enqueues nothing twice.
-    assert services.alerts_recover(now=now) == {"fanouts": 0, "batches": 0}
+    assert recover(now=now) == {"fanouts": 0, "batches": 0}
     assert Alert.objects.get(pk=fresh_queued.pk).state == AlertState.QUEUED
     assert Alert.objects.get(pk=sending.pk).state == AlertState.SENDING  # batches still out
 
 
-def test_recovery_re_enqueues_the_queued_batches_of_a_stalled_alert_once(broker_queue):
+def test_recovery_re_enqueues_the_queued_batches_of_a_stalled_alert_once(broker_queue, recover):
     now = timezone.now()
     long_ago = now - timedelta(minutes=10)
     alert = AlertFactory()
@@ -666,12 +688,12 @@ def test_recovery_re_enqueues_the_queued_batches_of_a_stalled_alert_once(broker_
     AlertBatch.objects.create(alert=alert, index=2, first_device_id=9, last_device_id=9, size=1, state=BatchState.DONE)
     AlertBatch.objects.filter(index=2, alert=alert).update(finished_at=long_ago)
 
-    assert services.alerts_recover(now=now) == {"fanouts": 0, "batches": 2}
+    assert recover(now=now) == {"fanouts": 0, "batches": 2}
     assert published_tasks(broker_queue) == sorted(("notifications.alert_send_batch", [batch.pk]) for batch in waiting)
-    assert services.alerts_recover(now=now) == {"fanouts": 0, "batches": 0}
+    assert recover(now=now) == {"fanouts": 0, "batches": 0}
 
 
-def test_recovery_leaves_a_long_queue_alone_while_its_alert_makes_progress(broker_queue):
+def test_recovery_leaves_a_long_queue_alone_while_its_alert_makes_progress(broker_queue, recover):
     now = timezone.now()
     alert = AlertFactory()
     Alert.objects.filter(pk=alert.pk).update(
@@ -683,18 +705,18 @@ def test_recovery_leaves_a_long_queue_alone_while_its_alert_makes_progress(broke
         alert=alert, index=1, first_device_id=2, last_device_id=2, size=1, state=BatchState.DONE, finished_at=now
     )
 
-    assert services.alerts_recover(now=now) == {"fanouts": 0, "batches": 0}
+    assert recover(now=now) == {"fanouts": 0, "batches": 0}
     assert published_tasks(broker_queue) == []
 
 
-def test_recovery_closes_an_alert_whose_batches_all_finished(broker_queue):
+def test_recovery_closes_an_alert_whose_batches_all_finished(broker_queue, recover):
     alert = AlertFactory()
     Alert.objects.filter(pk=alert.pk).update(state=AlertState.SENDING, fanout_done=True, targeted=1, sent=1)
     AlertBatch.objects.create(
         alert=alert, index=0, first_device_id=1, last_device_id=1, size=1, state=BatchState.DONE, sent=1
     )
 
-    assert services.alerts_recover() == {"fanouts": 0, "batches": 0}
+    assert recover() == {"fanouts": 0, "batches": 0}
 
     alert.refresh_from_db()
     assert alert.state == AlertState.SENT
@@ -728,9 +750,9 @@ def test_a_normal_alert_waits_for_the_end_of_the_devices_quiet_hours(fcm_emulato
     assert (held.state, held.deliver_after) == (DeliveryState.DEFERRED, ends_at)
     assert counts(alert) == (3, 2, 0, 0, 1)
 
-    assert services.deliveries_send_deferred(now=ends_at - timedelta(minutes=1), gateway=gateway) == 0
-    assert services.deliveries_send_deferred(now=ends_at + timedelta(minutes=1), gateway=gateway) == 1
-    assert services.deliveries_send_deferred(now=ends_at + timedelta(hours=3), gateway=gateway) == 0
+    assert delivery.deliveries_send_deferred(now=ends_at - timedelta(minutes=1), gateway=gateway) == 0
+    assert delivery.deliveries_send_deferred(now=ends_at + timedelta(minutes=1), gateway=gateway) == 1
+    assert delivery.deliveries_send_deferred(now=ends_at + timedelta(hours=3), gateway=gateway) == 0
 
     assert received_tokens(fcm_emulator) == sorted([awake.token, no_quiet_hours.token, sleeping.token])
     held.refresh_from_db()
@@ -745,7 +767,7 @@ def test_a_deferred_alert_is_not_sent_again_by_its_batch(fcm_emulator, gateway):
     [batch] = alert.batches.all()
 
     AlertBatch.objects.filter(pk=batch.pk).update(state=BatchState.QUEUED)
-    outcome = services.alert_send_batch(batch_id=batch.pk, gateway=gateway)
+    outcome = delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway)
 
     assert (outcome.sent, outcome.deferred) == (0, 0)
     assert counts(alert) == (1, 0, 0, 0, 1)
@@ -771,7 +793,7 @@ def test_a_deferred_send_that_fails_is_counted_and_the_alert_state_follows(fcm_e
     alert = run_alert(queued_alert(urgency=AlertUrgency.NORMAL), gateway)
     assert (alert.state, *counts(alert)) == (AlertState.SENT, 2, 1, 0, 0, 1)
 
-    assert services.deliveries_send_deferred(now=ends_at, gateway=gateway) == 0
+    assert delivery.deliveries_send_deferred(now=ends_at, gateway=gateway) == 0
 
     assert counts(alert) == (2, 1, 1, 0, 0)
     assert alert.state == AlertState.PARTIALLY_FAILED
@@ -786,7 +808,7 @@ def test_deferred_sends_retry_a_bounded_number_of_times(fcm_emulator, gateway, s
 
     when = ends_at
     for _ in range(settings.PUSH_MAX_ATTEMPTS + 2):
-        services.deliveries_send_deferred(now=when, gateway=gateway)
+        delivery.deliveries_send_deferred(now=when, gateway=gateway)
         when += timedelta(hours=1)
 
     assert len(fcm_emulator.client.all_errors()) == 3

@@ -3,7 +3,7 @@
 import pytest
 
 from newsapi.models import Section
-from notifications import services
+from notifications import delivery
 from notifications.models import Alert, AlertState, Delivery, DeliveryState, Device
 from tests.factories import edition, published_article
 from tests.notifications.factories import DeviceFactory
@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def run_alert(alert: Alert, gateway) -> Alert:
     """Do what the Celery tasks do, in this process: fan out, then send every batch until done."""
-    services.alert_fanout(alert_id=alert.pk)
+    delivery.alert_fanout(alert_id=alert.pk)
     for batch in alert.batches.order_by("index"):
-        while services.alert_send_batch(batch_id=batch.pk, gateway=gateway).retry_in is not None:
+        while delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway).retry_in is not None:
             batch.refresh_from_db()
             batch.state = "retry"
     alert.refresh_from_db()

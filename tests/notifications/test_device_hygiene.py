@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from notifications import services, tasks
+from notifications import selectors, tasks
 from notifications.devices import devices_hygiene
 from notifications.models import Alert, AlertTarget, Delivery, DeliveryState, Device
 from tests.factories import SectionFactory
@@ -110,11 +110,11 @@ def test_stale_devices_are_not_in_an_alerts_audience(target):
     stale = refreshed(61, sections=[sport])
     alert = AlertFactory(target=target)
     alert.sections.set([sport])
-    assert set(services.alert_audience(alert=alert)) == {fresh, stale}
+    assert set(selectors.alert_audience(alert=alert)) == {fresh, stale}
 
     devices_hygiene(now=NOW)
 
-    assert list(services.alert_audience(alert=alert)) == [fresh]
+    assert list(selectors.alert_audience(alert=alert)) == [fresh]
 
 
 def test_re_registering_a_stale_device_makes_it_targeted_again(api):
@@ -132,7 +132,7 @@ def test_re_registering_a_stale_device_makes_it_targeted_again(api):
     assert response.json()["id"] == device.pk
     assert state(device) == (False, True)
     assert Device.objects.get(pk=device.pk).refreshed_at > NOW
-    assert list(services.alert_audience(alert=AlertFactory())) == [device]
+    assert list(selectors.alert_audience(alert=AlertFactory())) == [device]
     assert devices_hygiene() == {"stale": 0, "deleted": 0}
 
 

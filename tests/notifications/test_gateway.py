@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from requests.adapters import HTTPAdapter
 
-from notifications.gateway import FCMGateway, PushMessage, SendResult, build_message
+from notifications.gateway import FCMGateway, SendResult
+from notifications.messages import PushMessage, build_message
 
 DEVICE_TOKEN = "device-token-1"
 ARTICLE_DATA = {

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
-from newsapi.management.commands.seed_demo import DEMO_NAMESPACE
+from devtools.demo.seed import DEMO_NAMESPACE
 from newsapi.models import (
     Article,
     ArticleStatus,
@@ -23,6 +23,10 @@ from newsapi.models import (
     SectionName,
     Tag,
 )
+from notifications import delivery
+from notifications.models import Alert, AlertState
+from notifications.selectors import alert_warnings
+from tests.notifications.factories import AlertFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +192,33 @@ def test_unicode_tag_pages_work_in_sorani(seeded, api):
 
     assert response.status_code == 200, response.content
     assert response.json()["results"]
+
+
+def test_only_the_fresh_breaking_world_story_sends_its_automatic_alert(seeded):
+    """The week-old breaking stories are published with their original times: no longer news to push."""
+    alerts = Alert.objects.select_related("article", "edition")
+
+    assert {alert.article.translation_group for alert in alerts} == {_group("world-turkey-earthquake")}
+    assert sorted(alert.edition.code for alert in alerts) == ["ar", "ckb", "en"]
+
+
+def test_demo_alerts_say_they_reached_nobody_and_do_not_warn_an_editor(seeded, settings):
+    settings.ALERTS_PER_EDITION_HOURLY_WARNING = 1  # one counted demo alert would be enough to warn
+    for alert in Alert.objects.all():
+        delivery.alert_fanout(alert_id=alert.pk)  # what the worker does once the publication commits
+
+    assert set(Alert.objects.values_list("state", "targeted", "sent")) == {(AlertState.NO_AUDIENCE, 0, 0)}
+    earthquake = Article.objects.get(edition__code="en", translation_group=_group("world-turkey-earthquake"))
+    other_story = Article.objects.published().filter(edition__code="en").exclude(pk=earthquake.pk).first()
+    first_of_the_day = AlertFactory(edition=earthquake.edition, article=other_story)
+    assert alert_warnings(alert=first_of_the_day) == []
+
+
+def test_the_printed_login_uses_the_site_address(seeded, settings):
+    settings.DEBUG = True
+    settings.SITE_URL = "http://192.0.2.7:8123"
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert "Demo admin: http://192.0.2.7:8123/admin/  user: editor" in out.getvalue()

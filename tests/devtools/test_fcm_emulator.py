@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from firebase_admin import exceptions, messaging
 
-from notifications.emulator import (
+from devtools.fcm_emulator import (
     EmulatorClient,
     EmulatorConfig,
     EmulatorError,
@@ -453,7 +453,7 @@ def test_command_line_starts_a_process_with_the_given_switches():
 
 def test_emulator_module_runs_without_django():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    code = "import sys, notifications.emulator; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    code = "import sys, devtools.fcm_emulator; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
 
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
 

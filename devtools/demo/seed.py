@@ -1,97 +1,86 @@
-"""``manage.py seed_demo``: the demo newsroom ``make run`` starts with.
+"""Load the demo newsroom through the editorial services, as a newsroom would fill it.
 
-Idempotent: it creates what is missing and never changes what exists, so a second
-run adds nothing and an editor's changes survive. A story is recognised by its
-translation group, derived from the story's key, so edited titles or slugs do not
-create duplicates. Articles reach their states through the editorial services.
+Idempotent: it creates what is missing and never changes what exists, so a second run
+adds nothing and an editor's changes survive. A story is recognised by its translation
+group, derived from the story's key, so edited titles or slugs do not create duplicates.
+
+Articles are created, published, scheduled and withdrawn by ``newsapi.services`` and
+their pictures stored by ``newsapi.images``, so content versions, hooks and alerts
+behave as in production: the week of news is published with its original times (an
+archive import), and the freshest breaking World story sends its automatic alert.
+Sections, tags and authors are reference data with no behaviour of their own; they are
+created directly.
 """
 
+import os
 import random
 import uuid
 import zlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from io import BytesIO
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Count
-from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageOps
 
-from config.env import env_str
-from newsapi import demo_content as demo
+from devtools.demo import content as demo
 from newsapi.images import image_create
-from newsapi.models import Article, ArticleStatus, Author, Edition, Image, ImageRendition, Section, SectionName, Tag
-from newsapi.services import article_publish, article_schedule, article_submit_for_review, article_unpublish
+from newsapi.models import Article, ArticleStatus, Author, Edition, Section, SectionName, Tag
+from newsapi.services import (
+    article_create,
+    article_publish,
+    article_schedule,
+    article_submit_for_review,
+    article_unpublish,
+)
 
 # A story's translation group is uuid5(DEMO_NAMESPACE, story key): the same in every edition and every run.
 DEMO_NAMESPACE = uuid.UUID("6f1c2a4e-9b1d-4c55-8a53-0d8f3e2b7c10")
 ADMIN_USERNAME = "editor"
 DEFAULT_ADMIN_PASSWORD = "newsline-demo"  # noqa: S105 (a demo login, printed on purpose; DEBUG only)
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 HERO_SIZE = (1280, 720)  # renditions at 320, 640 and 1024: quick to make, sharp on phones
 # Each edition after the first publishes its translation of a story this much later.
 TRANSLATION_LAG = timedelta(minutes=10)
-SLUG_LENGTH = 80
 SECTION_COLOURS = {spec.slug: spec.colours for spec in demo.SECTIONS}
 
 
-class Command(BaseCommand):
-    help = "Load demo sections, tags, authors and stories in en, ckb and ar, and a demo admin (idempotent)."
+@dataclass
+class Seeded:
+    created: int  # articles created by this run
+    admin: AbstractBaseUser
+    password: str | None  # the demo admin's password when this run created it
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Run even with DEBUG off. The demo admin it creates has a known password.",
-        )
 
-    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                "seed_demo creates an admin with a known password, so it runs only with DEBUG=1 (or --force)."
+@transaction.atomic
+def seed_demo(*, now: datetime) -> Seeded:
+    """Create whatever of the demo newsroom is missing, with stories dated relative to ``now``."""
+    editor, password = _demo_admin()
+    editions = _editions()
+    sections = _sections(editions)
+    tags = _tags(editions)
+    authors = _authors()
+    created = 0
+    for index, story in enumerate(demo.STORIES):
+        for language, text in story.texts.items():
+            created += _article(
+                story=story,
+                language=language,
+                text=text,
+                edition=editions[language],
+                section=sections[story.section],
+                tags=[tags[language, key] for key in story.tags],
+                author=authors[language][index % len(authors[language])],
+                editor=editor,
+                now=now,
             )
-        now = timezone.now()
-        with transaction.atomic():
-            editor, password = _demo_admin()
-            editions = _editions()
-            sections = _sections(editions)
-            tags = _tags(editions)
-            authors = _authors()
-            created = 0
-            for index, story in enumerate(demo.STORIES):
-                for language, text in story.texts.items():
-                    created += _article(
-                        story=story,
-                        language=language,
-                        text=text,
-                        edition=editions[language],
-                        section=sections[story.section],
-                        tags=[tags[language, key] for key in story.tags],
-                        author=authors[language][index % len(authors[language])],
-                        editor=editor,
-                        now=now,
-                    )
-        self._report(created=created, password=password)
-
-    def _report(self, *, created: int, password: str | None) -> None:
-        states = dict(Article.objects.values_list("status").annotate(n=Count("id")).order_by())
-        self.stdout.write(
-            f"Demo content: {sum(states.values())} articles ("
-            + ", ".join(f"{n} {status}" for status, n in sorted(states.items()))
-            + f"), {created} created now; {Section.objects.count()} sections, {Tag.objects.count()} tags, "
-            f"{Author.objects.count()} authors, {Image.objects.count()} images, "
-            f"{ImageRendition.objects.count()} renditions."
-        )
-        shown = password if password is not None else "(unchanged)"
-        self.stdout.write(f"Demo admin: {ADMIN_URL}  user: {ADMIN_USERNAME}  password: {shown}")
+    return Seeded(created=created, admin=editor, password=password)
 
 
 def _demo_admin() -> tuple[AbstractBaseUser, str | None]:
@@ -100,9 +89,13 @@ def _demo_admin() -> tuple[AbstractBaseUser, str | None]:
     existing = users.objects.filter(username=ADMIN_USERNAME).first()
     if existing is not None:
         return existing, None
-    password = env_str("DEMO_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+    password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
     user = users.objects.create_superuser(username=ADMIN_USERNAME, email="editor@example.com", password=password)
     return user, password
+
+
+def admin_url() -> str:
+    return f"{settings.SITE_URL}/admin/"
 
 
 def _editions() -> dict[str, Edition]:
@@ -111,7 +104,7 @@ def _editions() -> dict[str, Edition]:
     editions = {edition.code: edition for edition in Edition.objects.filter(code__in=codes)}
     missing = sorted(codes - editions.keys())
     if missing:
-        raise CommandError(f"Editions {', '.join(missing)} are missing; run `manage.py migrate` first.")
+        raise ImproperlyConfigured(f"Editions {', '.join(missing)} are missing; run `manage.py migrate` first.")
     return editions
 
 
@@ -167,21 +160,20 @@ def _article(
         credit=demo.IMAGE_CREDIT[language],
         alt=demo.IMAGE_ALT[language],
     )
-    article = Article.objects.create(
+    article = article_create(
+        by=editor,
         edition=edition,
         section=section,
         title=text.title,
-        slug=slugify(text.title, allow_unicode=True)[:SLUG_LENGTH].strip("-"),
         summary=text.summary,
         body_html=text.body_html(language),
         credit=demo.CREDITS[story.credit][language],
         image=image,
         is_breaking=story.breaking,
+        tags=tags,
+        authors=[author],
         translation_group=group,
     )
-    article.tags.set(tags)
-    article.authors.set([author])
-
     state = story.states.get(language, ArticleStatus.PUBLISHED)
     at = now - timedelta(hours=story.hours_ago)
     if state == ArticleStatus.IN_REVIEW:
@@ -189,10 +181,9 @@ def _article(
     elif state == ArticleStatus.SCHEDULED:
         article_schedule(article=article, by=editor, publish_at=at)
     elif state in (ArticleStatus.PUBLISHED, ArticleStatus.UNPUBLISHED):
-        article_publish(article=article, by=editor)
-        # Back-date the publication so the feeds show a week of news, translations a little after the original.
-        at += TRANSLATION_LAG * demo.LANGUAGES.index(language)
-        Article.objects.filter(pk=article.pk).update(published_at=at, updated_at=at)
+        # A week of news, each translation a little after the original, none in the future.
+        at = min(now, at + TRANSLATION_LAG * demo.LANGUAGES.index(language))
+        article_publish(article=article, by=editor, published_at=at)
         if state == ArticleStatus.UNPUBLISHED:
             article_unpublish(article=article, by=editor, reason=demo.UNPUBLISH_REASON)
     return True
