@@ -18,15 +18,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FCM_PORT ?= 9099
 
+# The address make run serves on; every link it makes (card urls, images, deep links, the printed
+# login) uses SITE_URL. Binding to all interfaces (HOST=0.0.0.0)? Name the address phones reach:
+# make run HOST=0.0.0.0 SITE_URL=http://192.168.1.20:8000
+SITE_URL ?= http://$(HOST):$(PORT)
 # The embedded mode: SQLite file in var/, in-process cache, eager Celery.
-RUN_ENV := DEBUG=1
+RUN_ENV := DEBUG=1 SITE_URL=$(SITE_URL)
 # Tests run against the real services (pytest-django turns DEBUG off while they run).
 TEST_ENV := DEBUG=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL)
 
 .PHONY: help venv run test test-pg test-e2e test-sqlite lint format services bench-api bench-push clean
 
 help:
-	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (SQLite)"
+	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (SQLite; HOST=, PORT= to change)"
 	@echo "make test   - install, make sure PostgreSQL and Redis run, run the whole suite"
 	@echo "make lint   - ruff, import-linter (the layers) and mypy"
 	@echo "make bench-api - wrk against gunicorn + PostgreSQL with the demo data"

@@ -7,6 +7,7 @@ installed. Production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS``,
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -31,15 +32,17 @@ if not SECRET_KEY:
 elif not DEBUG and (SECRET_KEY.startswith(_INSECURE_KEY_PREFIX) or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters")
 
+# The public address of the site: canonical article URLs, image URLs, deep links, printed logins.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     if not DEBUG:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG=0")
-    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+    # The embedded mode answers on local names and on whatever address SITE_URL gives (make run HOST=...).
+    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver", urlsplit(SITE_URL).hostname or "localhost"]
 if not DEBUG and "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts, not '*', when DEBUG=0")
-
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,11 +50,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "backend.apps.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what is served
     "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "backend",
     "newsapi",
     "notifications",
@@ -63,6 +67,9 @@ if DEVTOOLS:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin's, the API docs') from the app itself: hashed names, compressed, cached a year.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "backend.api.errors.APIProblemMiddleware",
     "backend.api.errors.RequestSizeLimitMiddleware",
     "backend.api.http_cache.ConditionalGetMiddleware",
     "backend.api.http_cache.PublicGZipMiddleware",
@@ -165,7 +172,21 @@ USE_TZ = True
 
 # --- Static and media -------------------------------------------------------------
 STATIC_URL = "/static/"
+# `manage.py collectstatic` fills it on deploy; WhiteNoise serves it (DEBUG serves from the apps' folders).
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there before the apps' folders
+# Only the content-hashed copies are kept (and compressed): nothing links the plain names.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: content-hashed names (so they can be cached for a year) with gzip and Brotli copies.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
@@ -210,6 +231,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The contract the Newsline Android and iOS apps depend on.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ serves Swagger UI's files from this app (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {

@@ -1,8 +1,9 @@
 """RFC 9457 problem details for every failure the API can answer with.
 
 DRF exceptions go through ``problem_exception_handler``; Django's own 404 and 500
-for ``/api/`` paths through ``api_handler404``/``api_handler500``; bodies over the
-upload limit through ``RequestSizeLimitMiddleware``.
+for ``/api/`` paths through ``api_handler404``/``api_handler500`` and, where Django
+renders its debug pages instead (``DEBUG=1``, as under ``make run``), through
+``APIProblemMiddleware``; bodies over the upload limit through ``RequestSizeLimitMiddleware``.
 """
 
 import json
@@ -141,3 +142,30 @@ class RequestSizeLimitMiddleware:
                     413, detail=f"The body is {length} bytes; the limit is {limit}.", code="too_large"
                 )
         return self.get_response(request)
+
+
+class APIProblemMiddleware:
+    """Turn any HTML error page answered for an ``/api/`` path into problem+json, in every mode.
+
+    With ``DEBUG=1`` Django answers an unmatched URL or an uncaught exception with its HTML
+    debug page, never calling ``handler404``/``handler500``; the apps' developers work
+    against that mode and their clients parse problem+json only. Django has logged the
+    failure by the time this sees the response.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and is_api_request(request)
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            if response.status_code == 404:
+                return problem_response(404, detail="Nothing is published at this address.", code="not_found")
+            return problem_response(
+                response.status_code, detail="The server failed; the failure was logged.", code="error"
+            )
+        return response

@@ -2,6 +2,7 @@
 
 The read API has no endpoint that takes a body yet; this one lets the tests reach DRF's
 own 400 (malformed JSON), 413 and 415 through the real middleware and exception handler.
+A view that raises lets them reach Django's own 500.
 """
 
 from typing import Any
@@ -15,6 +16,7 @@ from config.urls import handler404, handler500
 from config.urls import urlpatterns as real_urlpatterns
 
 ECHO_PATH = "/api/test/echo/"
+BOOM_PATH = "/api/test/boom/"
 
 
 class EchoView(APIView):
@@ -23,6 +25,17 @@ class EchoView(APIView):
         return Response({"received": data})
 
 
-urlpatterns = [path(ECHO_PATH.lstrip("/"), EchoView.as_view()), *real_urlpatterns]
+class BoomView(APIView):
+    """A bug: an exception no handler knows."""
 
-__all__ = ["ECHO_PATH", "handler404", "handler500", "urlpatterns"]
+    def get(self, request: Request) -> Response:
+        raise RuntimeError("a bug in a view")
+
+
+urlpatterns = [
+    path(ECHO_PATH.lstrip("/"), EchoView.as_view()),
+    path(BOOM_PATH.lstrip("/"), BoomView.as_view()),
+    *real_urlpatterns,
+]
+
+__all__ = ["BOOM_PATH", "ECHO_PATH", "handler404", "handler500", "urlpatterns"]

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from backend.api.throttles import ReadThrottle
-from tests.backend.body_urls import ECHO_PATH
+from tests.backend.body_urls import BOOM_PATH, ECHO_PATH
 from tests.factories import TagFactory, published_article
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,35 @@ def test_unknown_api_path_is_a_404_problem(api, path):
     body = assert_problem(api.get(path), 404)
 
     assert body["title"] == "Not Found"
+
+
+@pytest.mark.parametrize("path", ["/api/nothing", "/api/v1/nothing/", "/api/v1/articles/abc/"])
+def test_unknown_api_path_is_a_404_problem_in_debug_mode_too(api, settings, path):
+    settings.DEBUG = True  # make run: Django would answer its HTML debug page
+
+    body = assert_problem(api.get(path), 404)
+
+    assert body["title"] == "Not Found"
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["debug", "production"])
+def test_a_bug_in_an_api_view_is_a_500_problem_in_every_mode(settings, debug):
+    from rest_framework.test import APIClient
+
+    settings.DEBUG = debug
+    client = APIClient(raise_request_exception=False)
+
+    with use_body_urls:
+        body = assert_problem(client.get(BOOM_PATH), 500)
+
+    assert "a bug in a view" not in json.dumps(body)  # details go to the log, not to the client
+
+
+def test_a_missing_trailing_slash_still_redirects(api):
+    response = api.get("/api/v1/editions")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/editions/"
 
 
 def test_drf_not_found_is_a_404_problem(api):

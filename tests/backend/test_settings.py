@@ -107,6 +107,16 @@ def _redis_settings(tmp_path: Path, **env: str) -> list[str]:
     return result.stdout.split()
 
 
+def test_the_embedded_mode_answers_on_the_address_make_run_serves(tmp_path):
+    code = "from django.conf import settings as s; print(s.SITE_URL, ' '.join(s.ALLOWED_HOSTS))"
+    result = run_manage(tmp_path, "shell", "--verbosity", "0", "-c", code, DEBUG="1", SITE_URL="http://192.0.2.7:8123/")
+
+    assert result.returncode == 0, result.stderr
+    site_url, *hosts = result.stdout.split()
+    assert site_url == "http://192.0.2.7:8123"
+    assert "192.0.2.7" in hosts and "127.0.0.1" in hosts
+
+
 def test_broker_and_cache_take_separate_redis_databases_by_default(tmp_path):
     assert _redis_settings(tmp_path, REDIS_URL="redis://127.0.0.1:6379/4") == [
         "redis://127.0.0.1:6379/4",

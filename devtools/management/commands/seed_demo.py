@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from devtools.demo.seed import ADMIN_USERNAME, admin_url, seed_demo
 from newsapi.models import Article, Author, Image, ImageRendition, Section, Tag
-from notifications.models import Alert
+from notifications.models import Alert, AlertState
 
 
 class Command(BaseCommand):
