@@ -21,7 +21,7 @@ from notifications.models import Alert, AlertUrgency, Device
 
 @dataclass(frozen=True, kw_only=True)
 class PushMessage:
-    """One push to one device, as the apps' contract (API.md, "Push message") describes it.
+    """One push to one device, as the apps' contract (docs/api.md, "Push message") describes it.
 
     ``data`` must hold strings only (``type``, ``alert_id``, ``article_id``, ``language``,
     ``section``, ``url``). ``collapse_id`` (``article-<id>``) is the Android collapse key and
@@ -44,6 +44,11 @@ class PushMessage:
 
 
 def push_message_for(*, alert: Alert, device: Device) -> PushMessage:
+    """The message ``device`` gets for ``alert``: the same for every device but the token.
+
+    Reads ``alert.edition``, ``alert.article.section`` and ``alert.article.image``: load them
+    with the alert (``select_related``) or each call queries them.
+    """
     article = alert.article
     section = article.section.slug if article is not None else ""
     data = {

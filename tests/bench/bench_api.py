@@ -64,7 +64,8 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "REDIS_URL": "redis://127.0.0.1:6379/10",  # broker 10, cache 11: the benchmark's own
+        "DEVTOOLS": "1",  # seed_demo
         "THROTTLE_READ": "100000000/min",
         "LOG_LEVEL": "WARNING",
         "NEWSLINE_VAR_DIR": "/tmp/newsline-bench",

@@ -46,7 +46,7 @@ from tests.bench.bench_fcm_baselines import bare_sdk, emulator_ceiling, wrk_ceil
 from tests.e2e.worker import CeleryWorker  # noqa: E402
 
 DB = "newsline_bench_push"
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = "redis://127.0.0.1:6379/12"  # broker 12, cache 13: the benchmark's own
 PROJECT = "newsline-bench"
 TOKEN_LENGTH = 152  # about what FCM registration tokens measure
 SAMPLE_SECONDS = 0.05
@@ -551,7 +551,7 @@ def main() -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        # Db 13 is this benchmark's: drop the queue and any unacknowledged task a killed run left behind.
+        # Db 12 is this benchmark's broker: drop the queue and any unacknowledged task a killed run left behind.
         redis.Redis.from_url(REDIS_URL).flushdb()
 
         pool = settings.FCM_POOL_SIZE
