@@ -44,7 +44,7 @@ class Command(BaseCommand):
         if alerts:
             self.stdout.write(
                 "Alerts: "
-                + ", ".join(f"{n} {state}" for state, n in sorted(alerts.items()))
+                + ", ".join(f"{n} {AlertState(state).label.lower()}" for state, n in sorted(alerts.items()))
                 + " (register a device with POST /api/v1/devices/ and the next alert reaches it)."
             )
         shown = seeded.password if seeded.password is not None else "(unchanged)"
