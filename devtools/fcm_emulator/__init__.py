@@ -33,8 +33,11 @@ From Python: ``EmulatorServer`` runs it on a background thread of this process,
 
 Modules: ``fcm_errors`` (FCM's error bodies), ``validation`` (what FCM refuses in a message),
 ``config`` (error injection), ``emulator`` (state and answers, no I/O), ``server`` (HTTP/1.1 on
-one asyncio event loop), ``client`` (running it and talking to its control API). It imports
-nothing of Django or of the apps: the apps never depend on it.
+one asyncio event loop, parsed by ``httptools``, uvicorn's C parser: keep-alive, pipelining with
+answers in order, ``Expect: 100-continue``, chunked bodies; a head over 64 KiB is a 431, a body
+over 16 MiB a 413, a malformed request a 400 that closes the connection), ``client`` (running it
+and talking to its control API). It imports nothing of Django or of the apps: the apps never
+depend on it.
 """
 
 from devtools.fcm_emulator.client import (

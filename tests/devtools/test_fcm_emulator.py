@@ -1,5 +1,6 @@
 """The loopback FCM emulator speaks FCM's HTTP v1 wire format, and the real SDK understands it."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -8,7 +9,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import pytest
@@ -71,6 +74,40 @@ def poster(fcm_emulator):
     poster = Poster(fcm_emulator.url)
     yield poster
     poster.connection.close()
+
+
+def send_request(token: str, *, version: str = "HTTP/1.1", headers: str = "") -> bytes:
+    """One raw send request for ``token``, with extra header lines (each ending in CRLF)."""
+    body = json.dumps({"message": valid_message(token)}).encode()
+    head = (
+        f"POST {SEND_PATH} {version}\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n{headers}\r\n"
+    )
+    return head.encode() + body
+
+
+@contextlib.contextmanager
+def raw_connection(url: str) -> Iterator[tuple[socket.socket, BinaryIO]]:
+    """A plain socket to the emulator (for what http.client will not send) and a reader on it."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock, sock.makefile("rb") as stream:
+        yield sock, stream
+
+
+def read_response(stream: BinaryIO) -> tuple[int, dict[str, str], bytes]:
+    """One answer off ``stream``: status, headers (lower-case names) and body."""
+    status_line = stream.readline()
+    assert status_line.startswith(b"HTTP/1.1 "), status_line
+    headers = {}
+    while (line := stream.readline()) != b"\r\n":
+        name, _, value = line.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(status_line.split()[1]), headers, stream.read(int(headers.get("content-length", "0")))
+
+
+def assert_closed(stream: BinaryIO) -> None:
+    """The server closed the connection: nothing more comes (a timeout here means it kept it open)."""
+    assert stream.read() == b""
 
 
 # --- success and recording ------------------------------------------------------------------------
@@ -336,32 +373,17 @@ def test_every_error_returned_is_logged_and_counted(fcm_emulator, poster):
 
 def test_latency_delays_answers_and_keeps_pipelined_answers_in_order(fcm_emulator):
     fcm_emulator.client.configure(latency_ms=100)
-    parts = urlsplit(fcm_emulator.url)
-    requests_bytes = b""
-    for token in ("first", "second"):
-        body = json.dumps({"message": valid_message(token)}).encode()
-        requests_bytes += (
-            f"POST {SEND_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode() + body
 
     started = time.monotonic()
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
-        sock.sendall(requests_bytes)  # both at once: HTTP/1.1 pipelining
-        stream = sock.makefile("rb")
-        names = []
-        for _ in range(2):
-            assert stream.readline().startswith(b"HTTP/1.1 200")
-            length = 0
-            while (line := stream.readline()) != b"\r\n":
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            names.append(json.loads(stream.read(length))["name"])
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(send_request("first") + send_request("second"))  # both at once: HTTP/1.1 pipelining
+        answers = [read_response(stream) for _ in range(2)]
     elapsed = time.monotonic() - started
 
     records = fcm_emulator.client.all_messages()
     assert [r["token"] for r in records] == ["first", "second"]
-    assert names == [r["name"] for r in records]
+    assert [status for status, _, _ in answers] == [200, 200]
+    assert [json.loads(body)["name"] for _, _, body in answers] == [r["name"] for r in records]
     assert elapsed >= 0.2
 
 
@@ -428,6 +450,191 @@ def test_sdk_raises_its_exception_class_for_each_error_body(fcm_emulator, gatewa
             "THIRD_PARTY_AUTH_ERROR": 401,
         }[code]
     )
+
+
+# --- HTTP/1.1: keep-alive, pipelining, limits ------------------------------------------------------
+
+
+def test_pipelined_requests_are_answered_in_request_order(fcm_emulator):
+    health = b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n"
+
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(send_request("device-a") + send_request("unregistered-b") + health + send_request("device-c"))
+        answers = [read_response(stream) for _ in range(4)]
+
+    assert [status for status, _, _ in answers] == [200, 404, 200, 200]
+    assert json.loads(answers[1][2])["error"]["details"][0]["errorCode"] == "UNREGISTERED"
+    assert json.loads(answers[2][2]) == {"ok": True}
+    records = fcm_emulator.client.all_messages()
+    assert [r["token"] for r in records] == ["device-a", "device-c"]
+    assert [json.loads(answers[i][2])["name"] for i in (0, 3)] == [r["name"] for r in records]
+
+
+def test_requests_cut_across_reads_stay_whole_while_other_connections_are_read(fcm_emulator):
+    cut = send_request("patient", headers="Authorization: Bearer cut-token\r\n")
+    in_header = cut.index(b"cut-token") + 3
+    in_body = cut.index(b"patient") + 3
+
+    with raw_connection(fcm_emulator.url) as (a, a_stream), raw_connection(fcm_emulator.url) as (b, b_stream):
+        for part, token in ((cut[:in_header], "between-1"), (cut[in_header:in_body], "between-2")):
+            a.sendall(part)
+            time.sleep(0.1)  # read on its own, then the other connection's request is read over it
+            b.sendall(send_request(token))
+            assert read_response(b_stream)[0] == 200
+        a.sendall(cut[in_body:])
+        assert read_response(a_stream)[0] == 200
+
+    records = fcm_emulator.client.all_messages()
+    assert [r["token"] for r in records] == ["between-1", "between-2", "patient"]
+    assert records[2]["authorization"] == "Bearer cut-token"
+    assert records[2]["message"] == valid_message("patient")
+
+
+def test_each_connection_has_its_own_serial_number(fcm_emulator):
+    first, second = Poster(fcm_emulator.url), Poster(fcm_emulator.url)
+    try:
+        first.send(valid_message("on-first"))
+        second.send(valid_message("on-second"))
+        first.send(valid_message("on-first-again"))
+        stats = fcm_emulator.client.stats()
+    finally:
+        first.connection.close()
+        second.connection.close()
+
+    records = fcm_emulator.client.all_messages()
+    assert [(r["token"], r["connection"]) for r in records] == [
+        ("on-first", 1),
+        ("on-second", 2),
+        ("on-first-again", 1),
+    ]
+    assert stats["connections_opened"] == 3  # the two posters' and the stats call's own
+
+
+def test_connection_close_is_answered_then_closed_and_later_requests_are_dropped(fcm_emulator):
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(send_request("last", headers="Connection: close\r\n") + send_request("dropped"))
+        status, headers, _ = read_response(stream)
+        assert_closed(stream)
+
+    assert (status, headers["connection"]) == (200, "close")
+    assert [r["token"] for r in fcm_emulator.client.all_messages()] == ["last"]
+
+
+def test_http_1_0_closes_unless_it_asks_for_keep_alive(fcm_emulator):
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(send_request("kept", version="HTTP/1.0", headers="Connection: keep-alive\r\n"))
+        kept = read_response(stream)
+        sock.sendall(send_request("closed", version="HTTP/1.0"))
+        closed = read_response(stream)
+        assert_closed(stream)
+
+    assert (kept[0], kept[1]["connection"]) == (200, "keep-alive")
+    assert (closed[0], closed[1]["connection"]) == (200, "close")
+    assert {r["connection"] for r in fcm_emulator.client.all_messages()} == {1}
+
+
+def test_expect_100_continue_is_answered_before_the_body_is_sent(fcm_emulator):
+    request = send_request("patient", headers="Expect: 100-continue\r\n")
+    head, body = request.split(b"\r\n\r\n", 1)
+
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(head + b"\r\n\r\n")
+        interim = stream.readline() + stream.readline()
+        sock.sendall(body)
+        status, _, _ = read_response(stream)
+
+    assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+    assert status == 200
+
+
+def test_chunked_body_is_accepted(fcm_emulator):
+    body = json.dumps({"message": valid_message("chunked")}).encode()
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:100], body[100:]))
+
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(
+            f"POST {SEND_PATH} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+            + chunks
+            + b"0\r\n\r\n"
+        )
+        status, _, _ = read_response(stream)
+
+    assert status == 200
+    [record] = fcm_emulator.client.all_messages()
+    assert record["message"] == valid_message("chunked")
+
+
+def test_head_over_64_kib_is_a_431_and_closes(fcm_emulator):
+    padding = "x" * (64 * 1024)
+
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(send_request("ok") + send_request("big-head", headers=f"X-Padding: {padding}\r\n"))
+        answers = [read_response(stream) for _ in range(2)]
+        assert_closed(stream)
+
+    assert [status for status, _, _ in answers] == [200, 431]
+    assert json.loads(answers[1][2]) == {"error": "request head too large"}
+    assert [r["token"] for r in fcm_emulator.client.all_messages()] == ["ok"]
+
+
+def test_endless_header_line_is_a_431_and_closes(fcm_emulator):
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(f"POST {SEND_PATH} HTTP/1.1\r\nX-Endless: ".encode())
+        time.sleep(0.2)  # the rest comes in later reads, which httptools buffers without a callback
+        sock.sendall(b"x" * (64 * 1024 + 1))
+        status, _, body = read_response(stream)
+        assert_closed(stream)
+
+    assert (status, json.loads(body)) == (431, {"error": "request head too large"})
+
+
+def test_content_length_over_16_mib_is_a_413_and_closes(fcm_emulator):
+    head = f"POST {SEND_PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: {16 * 1024 * 1024 + 1}\r\n\r\n"
+
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(head.encode())
+        status, headers, body = read_response(stream)
+        assert_closed(stream)
+
+    assert (status, headers["connection"], json.loads(body)) == (413, "close", {"error": "body too large"})
+
+
+def test_chunked_body_over_16_mib_is_a_413_and_closes(fcm_emulator):
+    size = 16 * 1024 * 1024 + 1
+    head = f"POST {SEND_PATH} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n" % size
+
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(head.encode() + b"x" * size)
+        status, _, body = read_response(stream)
+        assert_closed(stream)
+
+    assert (status, json.loads(body)) == (413, {"error": "body too large"})
+
+
+@pytest.mark.parametrize(
+    "request_line",
+    [b"NOT AN HTTP REQUEST", b"GET /has a space HTTP/1.1", b"GET / HTTP/1.1\r\nContent-Length: ten"],
+    ids=["request-line", "target-with-space", "bad-content-length"],
+)
+def test_malformed_request_is_a_400_after_the_earlier_answers_and_closes(fcm_emulator, request_line):
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(send_request("before") + request_line + b"\r\n\r\n" + send_request("after"))
+        answers = [read_response(stream) for _ in range(2)]
+        assert_closed(stream)
+
+    assert [status for status, _, _ in answers] == [200, 400]
+    assert json.loads(answers[1][2]) == {"error": "malformed request"}
+    assert [r["token"] for r in fcm_emulator.client.all_messages()] == ["before"]
+
+
+def test_protocol_upgrade_is_refused_with_a_400_and_closes(fcm_emulator):
+    with raw_connection(fcm_emulator.url) as (sock, stream):
+        sock.sendall(send_request("upgrade", headers="Connection: Upgrade\r\nUpgrade: websocket\r\n"))
+        status, _, body = read_response(stream)
+        assert_closed(stream)
+
+    assert (status, json.loads(body)) == (400, {"error": "protocol upgrades are not supported"})
+    assert fcm_emulator.client.all_messages() == []
 
 
 # --- running it -------------------------------------------------------------------------------------
