@@ -243,6 +243,11 @@ SPECTACULAR_SETTINGS = {
     # 3.1 spells a nullable nested object (an article without image) as oneOf [Image, null];
     # 3.0's allOf + nullable does not allow null to strict validators.
     "OAS_VERSION": "3.1.0",
+    # The default enum hook, then ours: what drf-spectacular's parameter objects cannot carry.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.api.schema.postprocess_schema",
+    ],
 }
 
 # --- Newsline ---------------------------------------------------------------------

@@ -5,16 +5,26 @@ from typing import Any
 
 from rest_framework import serializers
 
+from backend.api.params import DATE_TIME_HELP, RFC3339DateTimeField, TextField
 from newsapi.fields import EditionParams, SectionField
 from newsapi.models import AppPlatform
+
+TAG_HELP = (
+    "A tag slug of the requested edition, as cards carry it in tags[].slug. Tags are open-ended and "
+    "differ per edition, so they are not enumerated here: a slug the edition has no tag for is a 400 "
+    "naming `tag` (never an empty list)."
+)
 
 
 class ArticleListParams(EditionParams):
     section = SectionField()
-    tag = serializers.CharField(required=False, max_length=80, help_text="Tag slug in the requested edition.")
+    tag = serializers.CharField(required=False, max_length=80, help_text=TAG_HELP)
     breaking = serializers.BooleanField(required=False, help_text="true for breaking news only, false for the rest.")
-    published_after = serializers.DateTimeField(required=False, help_text="ISO 8601, inclusive.")
-    published_before = serializers.DateTimeField(required=False, help_text="ISO 8601, exclusive.")
+    published_after = RFC3339DateTimeField(required=False, help_text=f"Inclusive. {DATE_TIME_HELP}")
+    published_before = RFC3339DateTimeField(
+        required=False,
+        help_text=f"Exclusive; later than published_after when both are given (else a 400). {DATE_TIME_HELP}",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -31,7 +41,7 @@ class ArticleListParams(EditionParams):
 
 
 class SearchParams(EditionParams):
-    q = serializers.CharField(max_length=200, help_text="Words to look for (web search syntax on PostgreSQL).")
+    q = TextField(max_length=200, help_text="Words to look for (web search syntax on PostgreSQL).")
     section = SectionField()
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.http_cache import public_cache
-from backend.api.pagination import Keyset, PageParams, paginate
+from backend.api.pagination import Keyset, paginate
 from backend.api.params import validated
 from backend.api.response_cache import cached_or_render
-from backend.api.schema import PROBLEM_RESPONSES, paginated
+from backend.api.schema import PAGE_PARAMETERS, PROBLEM_RESPONSES, paginated
 from newsapi import selectors
 from newsapi.api import params
 from newsapi.api.serializers import (
@@ -35,12 +35,6 @@ FEED = Keyset("feed", [("published_at", "datetime"), ("id", "int")], descending=
 SEARCH = Keyset("search", [("rank", "float"), ("id", "int")], descending=True)
 SYNC = Keyset("sync", [("updated_at", "datetime"), ("id", "int")], descending=False)
 
-LANG = OpenApiParameter("lang", str, description="Edition language code; the default edition when absent.")
-PAGE = [
-    OpenApiParameter("page_size", int, description="1 to 100, default 20."),
-    OpenApiParameter("cursor", str, description="The opaque cursor from a previous page's next or previous link."),
-]
-
 
 def _edition_keys(edition: Edition) -> list[str]:
     return [f"edition-{edition.code}"]
@@ -59,7 +53,7 @@ class EditionListView(APIView):
 
 
 class SectionListView(APIView):
-    @extend_schema(parameters=[LANG], responses={200: SectionSerializer(many=True), **PROBLEM_RESPONSES})
+    @extend_schema(parameters=[EditionParams], responses={200: SectionSerializer(many=True), **PROBLEM_RESPONSES})
     def get(self, request: Request) -> Response:
         edition = validated(EditionParams, request)["lang"]
         sections = list(selectors.section_list(edition=edition))
@@ -69,7 +63,7 @@ class SectionListView(APIView):
 
 class ArticleListView(APIView):
     @extend_schema(
-        parameters=[params.ArticleListParams, PageParams],
+        parameters=[params.ArticleListParams, *PAGE_PARAMETERS],
         responses={200: paginated(ArticleCardSerializer), **PROBLEM_RESPONSES},
         operation_id="articles_list",
     )
@@ -131,7 +125,7 @@ class HomeSerializer(serializers.Serializer[Any]):
 
 
 class HomeView(APIView):
-    @extend_schema(parameters=[LANG], responses={200: HomeSerializer, **PROBLEM_RESPONSES})
+    @extend_schema(parameters=[EditionParams], responses={200: HomeSerializer, **PROBLEM_RESPONSES})
     def get(self, request: Request) -> HttpResponse | Response:
         return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
 
@@ -185,7 +179,7 @@ class MostReadView(APIView):
 
 class SearchView(APIView):
     @extend_schema(
-        parameters=[params.SearchParams, PageParams],
+        parameters=[params.SearchParams, *PAGE_PARAMETERS],
         responses={200: paginated(ArticleCardSerializer), **PROBLEM_RESPONSES},
     )
     def get(self, request: Request) -> HttpResponse | Response:
@@ -216,7 +210,9 @@ class TagPageSerializer(serializers.Serializer[Any]):
 
 
 class TagDetailView(APIView):
-    @extend_schema(parameters=[LANG, *PAGE], responses={200: TagPageSerializer, **PROBLEM_RESPONSES})
+    @extend_schema(
+        parameters=[EditionParams, *PAGE_PARAMETERS], responses={200: TagPageSerializer, **PROBLEM_RESPONSES}
+    )
     def get(self, request: Request, slug: str) -> HttpResponse | Response:
         return cached_or_render(request, selectors.content_version(), lambda: self.render(request, slug))
 
@@ -252,7 +248,9 @@ class SyncPageSerializer(serializers.Serializer[Any]):
 
 
 class SyncView(APIView):
-    @extend_schema(parameters=[LANG, *PAGE], responses={200: SyncPageSerializer, **PROBLEM_RESPONSES})
+    @extend_schema(
+        parameters=[EditionParams, *PAGE_PARAMETERS], responses={200: SyncPageSerializer, **PROBLEM_RESPONSES}
+    )
     def get(self, request: Request) -> Response:
         edition = validated(EditionParams, request)["lang"]
         page = paginate(selectors.sync_changes(edition=edition), request, SYNC)

@@ -1,17 +1,27 @@
 """Input and output shapes of the device, alert inbox and events endpoints (API.md)."""
 
-import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from newsapi.fields import EditionField
+from backend.api.params import (
+    DATE_TIME_HELP,
+    PatternField,
+    RFC3339DateTimeField,
+    StrictBooleanField,
+    StrictIntegerField,
+)
+from newsapi.fields import EditionField, SectionSlugField
 from newsapi.models import AppPlatform, Section
 from notifications.models import Alert, Device
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_:\-.]+$")
+if TYPE_CHECKING:
+    from drf_spectacular.openapi import AutoSchema
+
+TOKEN_PATTERN = r"^[A-Za-z0-9_:.-]+$"  # noqa: S105 - the shape of a token, not a token
 # FCM tokens are about 160 characters. The unique index on Device.token cannot hold entries over
 # 2704 bytes on PostgreSQL, so a longer (random, incompressible) token would be a 500, not a 400.
 TOKEN_MAX_LENGTH = 2048
@@ -20,7 +30,7 @@ MAX_EVENTS = 100
 MAX_ID = 2**63 - 1
 
 
-@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "23:00"})
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"})
 class HourMinuteField(serializers.TimeField):
     """A wall-clock time written "HH:MM" (the schema's ``format: time`` would demand seconds and an offset)."""
 
@@ -29,8 +39,14 @@ class HourMinuteField(serializers.TimeField):
 
 
 class QuietHoursSerializer(serializers.Serializer[Any]):
-    start = HourMinuteField()
-    end = HourMinuteField()
+    """A daily window without normal alerts, in the device's time zone; it may span midnight.
+
+    start and end must differ (else a 400; send null for no quiet hours). JSON Schema cannot
+    compare two properties, so the schema says it here rather than in a keyword.
+    """
+
+    start = HourMinuteField(help_text='"HH:MM", e.g. "23:00".')
+    end = HourMinuteField(help_text='"HH:MM", e.g. "07:00"; not the same as start.')
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # A PATCH makes nested fields optional too; quiet hours are still all or nothing.
@@ -42,27 +58,68 @@ class QuietHoursSerializer(serializers.Serializer[Any]):
         return attrs
 
 
+# The shape of every tz database name ("UTC", "Asia/Baghdad", "America/Argentina/Buenos_Aires", "Etc/GMT+3").
+TIME_ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
+
+
+class TimeZoneField(serializers.CharField):
+    """An IANA time zone name; ``DeviceInputSerializer.validate_timezone`` checks that this server knows it.
+
+    The schema gives the names' shape, not their list: the tz database has about 600 names and
+    changes with its releases (the phone's may be newer than the server's), so an enum would be
+    both heavy and brittle in the apps' generated clients. A well-formed unknown name is a 400.
+    """
+
+
+class TimeZoneFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = TimeZoneField
+
+    def map_serializer_field(self, auto_schema: "AutoSchema", direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["pattern"] = TIME_ZONE_PATTERN
+        return schema
+
+
 class DeviceInputSerializer(serializers.Serializer[Any]):
     """What an app sends to register or update itself. PATCH takes any subset."""
 
-    token = serializers.CharField(min_length=20, max_length=TOKEN_MAX_LENGTH, trim_whitespace=False)
+    token = PatternField(
+        TOKEN_PATTERN,
+        min_length=20,
+        max_length=TOKEN_MAX_LENGTH,
+        trim_whitespace=False,
+        error_messages={"invalid": "Not an FCM registration token."},
+        help_text=(
+            "The app's FCM registration token. On PATCH, a token another device holds is a 400 "
+            "(register it with POST instead)."
+        ),
+    )
     platform = serializers.ChoiceField(choices=AppPlatform.choices)
-    app_version = serializers.RegexField(
+    app_version = PatternField(
         r"^[0-9]{1,5}(\.[0-9]{1,5}){0,3}$", max_length=32, required=False, allow_blank=True,
         error_messages={"invalid": "Use a dotted version number such as 2.4.1."},
     )  # fmt: skip
     language = EditionField(required=True, help_text="Edition language code (see /editions/).")
-    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
-    sections = serializers.ListField(
-        child=serializers.CharField(max_length=64), max_length=MAX_SECTIONS, required=False, default=list
+    timezone = TimeZoneField(
+        max_length=64,
+        required=False,
+        default="UTC",
+        help_text=(
+            "IANA time zone name, e.g. Asia/Baghdad. A name this server's tz database does not have is a 400 "
+            "naming `timezone`."
+        ),
     )
-    breaking = serializers.BooleanField(required=False, default=True)
-    quiet_hours = QuietHoursSerializer(required=False, allow_null=True, default=None)
-
-    def validate_token(self, value: str) -> str:
-        if not TOKEN_PATTERN.match(value):
-            raise serializers.ValidationError("Not an FCM registration token.")
-        return value
+    sections = serializers.ListField(
+        child=SectionSlugField(), max_length=MAX_SECTIONS, required=False, default=list, help_text="Sections followed."
+    )
+    breaking = StrictBooleanField(required=False, default=True)
+    quiet_hours = QuietHoursSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Hours without normal alerts; start and end must differ. null for none.",
+    )
 
     def validate_timezone(self, value: str) -> str:
         if value not in _timezones():
@@ -150,11 +207,13 @@ class AlertInboxSerializer(serializers.ModelSerializer[Alert]):
 
 
 class EventSerializer(serializers.Serializer[Any]):
+    """One engagement beacon. What it names depends on its type: see ``EventSchema`` for the schema."""
+
     type = serializers.ChoiceField(choices=["view", "alert_open", "share"])
     # Past the largest id a column holds, a lookup is an OverflowError (a 500) on SQLite.
-    article = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
-    alert = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
-    at = serializers.DateTimeField(required=False)
+    article = StrictIntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    alert = StrictIntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    at = RFC3339DateTimeField(required=False, help_text=f"When it happened (default: when received). {DATE_TIME_HELP}")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["type"] == "alert_open" and not attrs.get("alert"):
@@ -162,3 +221,41 @@ class EventSerializer(serializers.Serializer[Any]):
         if attrs["type"] in ("view", "share") and not attrs.get("article"):
             raise serializers.ValidationError({"article": [f"A {attrs['type']} event names the article."]})
         return attrs
+
+
+class _ArticleEventSerializer(EventSerializer):
+    """An event about an article: it names the article."""
+
+    article = StrictIntegerField(min_value=1, max_value=MAX_ID, help_text="The article viewed or shared.")
+
+
+class ViewEventSerializer(_ArticleEventSerializer):
+    """The user read an article."""
+
+    type = serializers.ChoiceField(choices=["view"])
+
+
+class ShareEventSerializer(_ArticleEventSerializer):
+    """The user shared an article."""
+
+    type = serializers.ChoiceField(choices=["share"])
+
+
+class AlertOpenEventSerializer(EventSerializer):
+    """The user opened an alert. Needs the sending device's credentials (a 401 without them)."""
+
+    type = serializers.ChoiceField(choices=["alert_open"])
+    alert = StrictIntegerField(min_value=1, max_value=MAX_ID, help_text="The alert the user opened.")
+
+
+EventSchema = PolymorphicProxySerializer(
+    component_name="Event",
+    serializers={
+        "view": ViewEventSerializer,
+        "share": ShareEventSerializer,
+        "alert_open": AlertOpenEventSerializer,
+    },
+    resource_type_field_name="type",
+)
+"""The schema of an event, one variant per type. ``EventSerializer`` validates; these only describe
+what its ``validate`` demands (the id a type names is required), which one flat object cannot say."""

@@ -7,15 +7,22 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.http_cache import public_cache
-from backend.api.pagination import Keyset, PageParams, paginate
+from backend.api.pagination import Keyset, paginate
 from backend.api.params import validated
-from backend.api.schema import PROBLEM_RESPONSES, WRITE_PROBLEM_RESPONSES, paginated, problems
+from backend.api.schema import (
+    PAGE_PARAMETERS,
+    PROBLEM_RESPONSES,
+    WRITE_PROBLEM_RESPONSES,
+    BoundedListAutoSchema,
+    paginated,
+    problems,
+)
 from backend.api.throttles import WriteThrottle, client_ip
 from newsapi.fields import EditionParams
 from newsapi.models import Article
@@ -28,6 +35,7 @@ from notifications.api.serializers import (
     DeviceInputSerializer,
     DeviceRegisteredSerializer,
     DeviceSerializer,
+    EventSchema,
     EventSerializer,
 )
 from notifications.device_secrets import secret_matches
@@ -35,7 +43,8 @@ from notifications.models import Alert, AlertState, Device
 
 # The detail views check the secret against the id's row themselves (no authentication class to discover).
 DEVICE_SECRET_AUTH: Any = [{"deviceSecret": []}]
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
+IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 IDEMPOTENCY_SECONDS = 24 * 3600
 INBOX = Keyset("alerts", [("started_at", "datetime"), ("id", "int")], descending=True)
 
@@ -124,7 +133,7 @@ class DeviceDetailView(APIView):
 
 class AlertInboxView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("lang", str), PageParams],
+        parameters=[EditionParams, *PAGE_PARAMETERS],
         responses={200: paginated(AlertInboxSerializer), **PROBLEM_RESPONSES},
         operation_id="alerts_list",
     )
@@ -150,13 +159,14 @@ class EventsView(APIView):
 
     authentication_classes = [DeviceAuthentication]
     throttle_classes = [WriteThrottle]
+    schema = BoundedListAutoSchema()
 
     @extend_schema(
-        request=EventSerializer(many=True),
+        request=serializers.ListSerializer(child=EventSchema, min_length=1, max_length=MAX_EVENTS),
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                str,
+                {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
                 OpenApiParameter.HEADER,
                 description=(
                     "A key the app makes once per batch (a UUID) and sends again with every retry of it: "
@@ -196,7 +206,7 @@ class EventsView(APIView):
         key = request.headers.get("Idempotency-Key")
         if key is None:
             return ""
-        if not IDEMPOTENCY_KEY.match(key):
+        if not IDEMPOTENCY_KEY.fullmatch(key):
             raise exceptions.ValidationError(
                 {"Idempotency-Key": ["Use 8 to 128 letters, digits, '-' or '_' (a UUID is ideal)."]}
             )
