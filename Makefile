@@ -73,11 +73,14 @@ services:
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not reachable on 127.0.0.1:6379 and could not be started" >&2; exit 1; }
 	@echo "PostgreSQL and Redis are up"
 
-test: venv services test-pg test-e2e test-sqlite
+# The PostgreSQL pass first; then the e2e tests (mostly waiting on workers and retry timers) beside the
+# SQLite pass (CPU-bound), each target's output printed whole when it ends.
+test: venv services test-pg
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e test-sqlite
 
 # The suite on PostgreSQL and Redis, in parallel.
 test-pg: venv
-	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not e2e"
+	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup -m "not e2e"
 
 # Real Celery worker processes against the same services, one test at a time: they share the broker.
 test-e2e: venv
@@ -85,7 +88,7 @@ test-e2e: venv
 
 # The embedded default must not silently break: the suite again on SQLite, no Redis.
 test-sqlite: venv
-	DEBUG=1 $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not e2e" tests/newsapi tests/backend tests/notifications tests/devtools
+	DEBUG=1 $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup -m "not e2e and not once" tests/newsapi tests/backend tests/notifications tests/devtools
 
 lint: venv
 	$(BIN)/ruff check .

@@ -16,6 +16,9 @@ import pytest
 
 from tests.backend.test_settings import BASE_DIR, SETTINGS_VARIABLES
 
+# Its own SQLite database and processes: nothing to learn from running it in the SQLite pass again.
+pytestmark = pytest.mark.once
+
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 ONE_YEAR = 365 * 24 * 3600
 

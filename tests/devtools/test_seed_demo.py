@@ -28,7 +28,8 @@ from notifications.models import Alert, AlertState
 from notifications.selectors import alert_warnings
 from tests.notifications.factories import AlertFactory
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs the whole module, so the demo newsroom is seeded once (see `seeded`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
 HIDDEN = [ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.SCHEDULED, ArticleStatus.UNPUBLISHED]
 
