@@ -111,3 +111,23 @@ def fcm_settings(settings, fcm_emulator):
 @pytest.fixture
 def gateway(fcm_settings) -> FCMGateway:
     return FCMGateway.default()
+
+
+@pytest.fixture
+def broker_queue():
+    """This process's Celery queue (Redis, or the in-memory broker in the embedded mode), emptied.
+
+    Eager execution is turned off so that tasks are only published, in both modes; the test
+    reads what was published.
+    """
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        with celery_app.connection_for_write() as connection:
+            queue = connection.SimpleQueue(celery_app.conf.task_default_queue, no_ack=True)
+            queue.clear()
+            yield queue
+            queue.clear()
+            queue.close()
+    finally:
+        celery_app.conf.task_always_eager = eager

@@ -45,14 +45,30 @@ class TextField(serializers.CharField):
     """
 
 
-class TextFieldSchema(OpenApiSerializerFieldExtension):
-    target_class = TextField
+class RequestPatternSchema(OpenApiSerializerFieldExtension):
+    """drf-spectacular's schema for the field, plus ``request_pattern()`` on requests (never on responses).
+
+    Subclasses set ``target_class`` and ``pattern``, or override ``request_pattern``.
+    """
+
+    pattern: str | None = None
+
+    def request_pattern(self) -> str | None:
+        return self.pattern
 
     def map_serializer_field(self, auto_schema: "AutoSchema", direction: Any) -> dict[str, Any]:
         schema: dict[str, Any] = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        if direction == "request" and not self.target.allow_blank:
-            schema["pattern"] = NOT_BLANK_PATTERN
+        pattern = self.request_pattern() if direction == "request" else None
+        if pattern is not None:
+            schema["pattern"] = pattern
         return schema
+
+
+class TextFieldSchema(RequestPatternSchema):
+    target_class = TextField
+
+    def request_pattern(self) -> str | None:
+        return None if self.target.allow_blank else NOT_BLANK_PATTERN
 
 
 class PatternField(serializers.CharField):
@@ -172,14 +188,9 @@ class RFC3339DateTimeField(serializers.DateTimeField):
         return super().to_internal_value(parsed.replace(tzinfo=dt_timezone(offset)))  # may be "out of range"
 
 
-class RFC3339DateTimeFieldSchema(OpenApiSerializerFieldExtension):
+class RFC3339DateTimeFieldSchema(RequestPatternSchema):
     target_class = RFC3339DateTimeField
-
-    def map_serializer_field(self, auto_schema: "AutoSchema", direction: Any) -> dict[str, Any]:
-        schema: dict[str, Any] = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        if direction == "request":
-            schema["pattern"] = RFC3339_DATE_TIME_PATTERN
-        return schema
+    pattern = RFC3339_DATE_TIME_PATTERN
 
 
 def validated(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:

@@ -3,13 +3,13 @@
 from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from backend.api.params import (
     DATE_TIME_HELP,
     PatternField,
+    RequestPatternSchema,
     RFC3339DateTimeField,
     StrictBooleanField,
     StrictIntegerField,
@@ -19,7 +19,7 @@ from newsapi.models import AppPlatform, Section
 from notifications.models import Alert, Device
 
 if TYPE_CHECKING:
-    from drf_spectacular.openapi import AutoSchema
+    pass
 
 TOKEN_PATTERN = r"^[A-Za-z0-9_:.-]+$"  # noqa: S105 - the shape of a token, not a token
 # FCM tokens are about 160 characters. The unique index on Device.token cannot hold entries over
@@ -71,14 +71,9 @@ class TimeZoneField(serializers.CharField):
     """
 
 
-class TimeZoneFieldSchema(OpenApiSerializerFieldExtension):
+class TimeZoneFieldSchema(RequestPatternSchema):
     target_class = TimeZoneField
-
-    def map_serializer_field(self, auto_schema: "AutoSchema", direction: Any) -> dict[str, Any]:
-        schema: dict[str, Any] = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        if direction == "request":
-            schema["pattern"] = TIME_ZONE_PATTERN
-        return schema
+    pattern = TIME_ZONE_PATTERN
 
 
 class DeviceInputSerializer(serializers.Serializer[Any]):

@@ -11,22 +11,6 @@ from tests.notifications.factories import DeviceFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def broker_queue():
-    """This process's Celery queue, with eager execution off so tasks are only published."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
-        with celery_app.connection_for_write() as connection:
-            queue = connection.SimpleQueue(celery_app.conf.task_default_queue, no_ack=True)
-            queue.clear()
-            yield queue
-            queue.clear()
-            queue.close()
-    finally:
-        celery_app.conf.task_always_eager = eager
-
-
 def published(queue) -> list[tuple[str, list, str | None]]:
     out: list[tuple[str, list, str | None]] = []
     while True:

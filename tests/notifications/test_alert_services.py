@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from newsapi.models import Article, ArticleStatus, Section
 from newsapi.services import article_publish, article_unpublish
 from notifications import delivery, selectors, services
@@ -79,26 +78,6 @@ def is_active(device) -> bool:
 def counts(alert: Alert) -> tuple[int, int, int, int, int]:
     alert.refresh_from_db()
     return alert.targeted, alert.sent, alert.failed, alert.invalid_tokens, alert.deferred
-
-
-@pytest.fixture
-def broker_queue():
-    """The Celery queue tasks are published to (Redis, or the in-memory broker in the embedded mode).
-
-    Eager execution is turned off so ``.delay()`` only publishes, in both modes; the test reads
-    what was published.
-    """
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
-        with celery_app.connection_for_write() as connection:
-            queue = connection.SimpleQueue(celery_app.conf.task_default_queue, no_ack=True)
-            queue.clear()
-            yield queue
-            queue.clear()
-            queue.close()
-    finally:
-        celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture
