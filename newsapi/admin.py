@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from newsapi import services
 from newsapi.images import image_generate_renditions
 from newsapi.models import AppRelease, Article, ArticleStatus, Author, Edition, Image, Section, SectionName, Tag
+from newsapi.permissions import article_policy
 
 
 @admin.register(Edition)
@@ -106,11 +107,41 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
             queryset = queryset.filter(pk__in=Article.objects.published().values("pk"))
         return queryset, may_have_duplicates
 
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        """The article policy decides per article (a reporter: their own drafts); the list needs the permission."""
+        if obj is None:
+            return super().has_change_permission(request, obj)
+        return article_policy.can_edit(request.user, obj)
+
     def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         """Readers may have seen a once-published article: it is unpublished (a tombstone), never deleted."""
-        if obj is not None and obj.published_at is not None:
-            return False
-        return super().has_delete_permission(request, obj)
+        if obj is None:
+            return super().has_delete_permission(request, obj)
+        return article_policy.can_delete(request.user, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """Only what the user may do: a reporter sends drafts for review and nothing more."""
+        actions = super().get_actions(request)
+        if not article_policy.can_publish(request.user):
+            for name in ("publish_selected", "schedule_selected", "unpublish_selected"):
+                actions.pop(name, None)
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        """Through the services, which check the policy again (a forged POST is refused there too)."""
+        fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in services.EDITABLE_FIELDS}
+        if change:
+            changes = {name: fields[name] for name in form.changed_data if name in fields}
+            services.article_update(article=obj, by=request.user, changes=changes)
+        else:
+            created = services.article_create(by=request.user, **fields)
+            obj.pk, obj.created_by = created.pk, created.created_by
+            obj._state.adding = False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Tags and authors were saved by the service with the article."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         queryset.filter(published_at__isnull=True).delete()
@@ -123,6 +154,8 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
                 done += 1
             except ValidationError as exc:
                 self.message_user(request, f"{article}: {' '.join(exc.messages)}", messages.ERROR)
+            except PermissionDenied as exc:
+                self.message_user(request, f"{article}: {exc}", messages.ERROR)
         if done:
             self.message_user(request, f"{done} article(s) {verb}.", messages.SUCCESS)
 

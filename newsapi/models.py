@@ -169,6 +169,15 @@ class Article(models.Model):
     publish_at = models.DateTimeField(null=True, blank=True, help_text="When a scheduled article goes live.")
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     unpublished_reason = models.CharField(max_length=200, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Who wrote the first draft: a reporter may edit only their own drafts.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     translation_group = models.UUIDField(
@@ -180,6 +189,7 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [("publish_article", "Can publish, schedule, withdraw and correct published articles")]
         indexes = [
             models.Index(fields=["edition", "status", "-published_at", "-id"], name="article_feed"),
             models.Index(fields=["edition", "updated_at", "id"], name="article_sync"),

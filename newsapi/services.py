@@ -1,23 +1,28 @@
-"""Every state change of the content domain. Views, admin actions and tasks call these."""
+"""Every state change of the content domain. Views, admin actions and tasks call these.
+
+Each editorial service takes ``by`` (a user, or None for the system) and asks
+``newsapi.permissions.article_policy`` before it changes anything: a refusal is a
+``PermissionDenied`` and leaves the article as it was, whoever called.
+"""
 
 import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from backend.roles import Actor, recorded_user
 from newsapi.models import Article, ArticleStatus, ArticleViewCount, Author, Edition, Image, Section, Tag
+from newsapi.permissions import article_policy
 
 logger = logging.getLogger(__name__)
 
-# Who made a change: an editor, or None for the system (the scheduler, the demo loader).
-Actor = AbstractBaseUser | AnonymousUser | None
 
 PUBLISHABLE = {ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.SCHEDULED, ArticleStatus.UNPUBLISHED}
 
@@ -29,6 +34,27 @@ unpublish_hooks: list[PublishHook] = []
 
 
 SLUG_MAX_LENGTH = 80
+# What article_update may change; status and dates move only through the services below.
+EDITABLE_FIELDS = frozenset(
+    {
+        "edition", "section", "title", "slug", "summary", "body_html", "credit", "image", "is_breaking",
+        "send_alert", "publish_at", "translation_group", "tags", "authors",
+    }
+)  # fmt: skip
+
+
+def _who(by: Actor) -> object:
+    return getattr(by, "pk", None)
+
+
+def _check_slug_and_tags(*, article: Article, tags: list[Tag] | None) -> None:
+    if not article.slug:
+        raise ValidationError("The title gives no slug: write one.")
+    if Article.objects.filter(edition_id=article.edition_id, slug=article.slug).exclude(pk=article.pk).exists():
+        raise ValidationError(f"Another article in this edition has the slug {article.slug!r}.")
+    foreign = [tag.name for tag in tags or [] if tag.edition_id != article.edition_id]
+    if foreign:
+        raise ValidationError(f"These tags belong to another edition: {', '.join(foreign)}.")
 
 
 @transaction.atomic
@@ -45,45 +71,76 @@ def article_create(
     image: Image | None = None,
     is_breaking: bool = False,
     send_alert: bool = True,
+    publish_at: datetime | None = None,
     tags: Iterable[Tag] = (),
     authors: Iterable[Author] = (),
     translation_group: uuid.UUID | None = None,
 ) -> Article:
-    """A new draft in ``edition``. The body is sanitised when it is saved; nothing is visible to readers yet.
+    """A new draft in ``edition``, written by ``by``. The body is sanitised when it is saved; nothing is visible yet.
 
     ``slug`` defaults to one made from the title; it must be free in the edition. Tags must
     belong to the edition. ``translation_group`` links the draft to the other editions' versions
     of the story (a new story gets its own).
     """
+    if not article_policy.can_create(by):
+        raise PermissionDenied("You may not write articles.")
     title = title.strip()
     if not title:
         raise ValidationError("An article needs a title.")
-    slug = (slug or slugify(title, allow_unicode=True)[:SLUG_MAX_LENGTH]).strip("-")
-    if not slug:
-        raise ValidationError("The title gives no slug: write one.")
-    if Article.objects.filter(edition=edition, slug=slug).exists():
-        raise ValidationError(f"Another article in this edition has the slug {slug!r}.")
-    tags = list(tags)
-    foreign = [tag.name for tag in tags if tag.edition_id != edition.pk]
-    if foreign:
-        raise ValidationError(f"These tags belong to another edition: {', '.join(foreign)}.")
-    article = Article.objects.create(
+    article = Article(
         edition=edition,
         section=section,
         title=title,
-        slug=slug,
+        slug=(slug or slugify(title, allow_unicode=True)[:SLUG_MAX_LENGTH]).strip("-"),
         summary=summary,
         body_html=body_html,
         credit=credit,
         image=image,
         is_breaking=is_breaking,
         send_alert=send_alert,
+        publish_at=publish_at,
         translation_group=translation_group or uuid.uuid4(),
+        created_by=recorded_user(by),
     )
+    tags = list(tags)
+    _check_slug_and_tags(article=article, tags=tags)
+    article.save()
     article.tags.set(tags)
     article.authors.set(list(authors))
-    logger.info("article %s created by %s", article.pk, getattr(by, "pk", None))
+    logger.info("article %s created by %s", article.pk, _who(by))
     return article
+
+
+@transaction.atomic
+def article_update(*, article: Article, by: Actor, changes: dict[str, Any]) -> Article:
+    """Change the fields in ``changes`` (see ``EDITABLE_FIELDS``). On a published article this is a
+    correction: it stays published and its ``updated_at`` moves, so apps and caches refetch it.
+
+    A reporter may change only their own drafts; a correction needs ``publish_article``.
+    """
+    unknown = changes.keys() - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not article_policy.can_edit(by, locked):
+        raise PermissionDenied("You may not edit this article.")
+    fields = {name: value for name, value in changes.items() if name not in ("tags", "authors")}
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    if "title" in fields:
+        locked.title = locked.title.strip()
+        if not locked.title:
+            raise ValidationError("An article needs a title.")
+    tags = list(changes["tags"]) if "tags" in changes else None
+    _check_slug_and_tags(article=locked, tags=tags if tags is not None else list(locked.tags.all()))
+    locked.save()
+    if tags is not None:
+        locked.tags.set(tags)
+    if "authors" in changes:
+        locked.authors.set(list(changes["authors"]))
+    logger.info("article %s updated by %s: %s", locked.pk, _who(by), ", ".join(sorted(changes)))
+    article.refresh_from_db()
+    return locked
 
 
 @transaction.atomic
@@ -99,6 +156,8 @@ def article_publish(*, article: Article, by: Actor, published_at: datetime | Non
     future (that is ``article_schedule``). A story that old is not news to push: the
     automatic alert only goes out for publications younger than an alert's lifetime.
     """
+    if not article_policy.can_publish(by):
+        raise PermissionDenied("You may not publish articles.")
     if published_at is not None and published_at > timezone.now():
         raise ValidationError("The publication time cannot be in the future: schedule the article instead.")
     locked = Article.objects.select_for_update().get(pk=article.pk)
@@ -112,7 +171,7 @@ def article_publish(*, article: Article, by: Actor, published_at: datetime | Non
     locked.published_at = locked.published_at or published_at or timezone.now()
     locked.unpublished_reason = ""
     locked.save()
-    logger.info("article %s published by %s", locked.pk, getattr(by, "pk", None))
+    logger.info("article %s published by %s", locked.pk, _who(by))
     for hook in publish_hooks:
         hook(article=locked, by=by)
     article.refresh_from_db()
@@ -122,6 +181,8 @@ def article_publish(*, article: Article, by: Actor, published_at: datetime | Non
 @transaction.atomic
 def article_schedule(*, article: Article, by: Actor, publish_at: datetime) -> Article:
     """Publish ``article`` automatically at ``publish_at`` (the beat task calls ``articles_publish_due``)."""
+    if not article_policy.can_publish(by):
+        raise PermissionDenied("You may not schedule articles.")
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if locked.status == ArticleStatus.PUBLISHED:
         raise ValidationError("The article is already published.")
@@ -137,6 +198,8 @@ def article_schedule(*, article: Article, by: Actor, publish_at: datetime) -> Ar
 @transaction.atomic
 def article_submit_for_review(*, article: Article, by: Actor) -> Article:
     locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not article_policy.can_submit_for_review(by, locked):
+        raise PermissionDenied("You may not send this article for review.")
     if locked.status != ArticleStatus.DRAFT:
         raise ValidationError("Only a draft can be sent for review.")
     locked.status = ArticleStatus.IN_REVIEW
@@ -148,6 +211,8 @@ def article_submit_for_review(*, article: Article, by: Actor) -> Article:
 @transaction.atomic
 def article_unpublish(*, article: Article, by: Actor, reason: str) -> Article:
     """Withdraw ``article`` from readers. The sync feed turns it into a tombstone."""
+    if not article_policy.can_publish(by):
+        raise PermissionDenied("You may not withdraw articles.")
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say why the article is withdrawn.")
@@ -157,7 +222,7 @@ def article_unpublish(*, article: Article, by: Actor, reason: str) -> Article:
     locked.status = ArticleStatus.UNPUBLISHED
     locked.unpublished_reason = reason[:200]
     locked.save()
-    logger.info("article %s unpublished by %s: %s", locked.pk, getattr(by, "pk", None), reason)
+    logger.info("article %s unpublished by %s: %s", locked.pk, _who(by), reason)
     for hook in unpublish_hooks:
         hook(article=locked, by=by)
     article.refresh_from_db()

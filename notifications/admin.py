@@ -15,6 +15,7 @@ from newsapi.models import Article
 from notifications import selectors, services
 from notifications.messages import push_message_for
 from notifications.models import Alert, AlertBatch, AlertState, AlertTarget, Device
+from notifications.permissions import alert_policy
 
 
 class AlertForm(forms.ModelForm[Alert]):
@@ -92,23 +93,44 @@ class AlertAdmin(admin.ModelAdmin[Alert]):
     inlines = [AlertBatchInline]
     actions = ["cancel_selected"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return alert_policy.can_send(request.user) and super().has_add_permission(request)
+
     def has_change_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
         if obj is not None and obj.state != AlertState.DRAFT:
             return False  # what was sent is a record; view it, do not edit it
-        return super().has_change_permission(request, obj)
+        return alert_policy.can_send(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
         if obj is not None and obj.state != AlertState.DRAFT:
             return False
-        return super().has_delete_permission(request, obj)
+        return alert_policy.can_send(request.user) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not alert_policy.can_send(request.user):
+            actions.pop("cancel_selected", None)
+        return actions
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Alert]) -> None:
         queryset.filter(state=AlertState.DRAFT).delete()
 
     def save_model(self, request: HttpRequest, obj: Alert, form: Any, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        """Through the services, which check the policy again (a forged POST is refused there too)."""
+        fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in services.COMPOSED_FIELDS}
+        fields["sections"] = list(fields.get("sections") or [])
+        if change:
+            changes = {name: fields[name] for name in form.changed_data if name in fields}
+            services.alert_update(alert=obj, by=request.user, changes=changes)
+        else:
+            created = services.alert_create(by=request.user, **fields)
+            obj.pk, obj.created_by = created.pk, created.created_by
+            obj._state.adding = False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The sections were saved by the service with the alert (the batches inline is read-only)."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def response_add(self, request: HttpRequest, obj: Alert, post_url_continue: str | None = None) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:notifications_alert_send", args=[obj.pk]))
@@ -134,6 +156,8 @@ class AlertAdmin(admin.ModelAdmin[Alert]):
                 services.alert_queue(alert=alert, by=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
             else:
                 self.message_user(request, f"Alert “{alert.title}” queued for sending.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:notifications_alert_changelist"))
@@ -159,6 +183,8 @@ class AlertAdmin(admin.ModelAdmin[Alert]):
                 self.message_user(request, f"Cancelled “{alert.title}”.", messages.SUCCESS)
             except ValidationError as exc:
                 self.message_user(request, f"{alert.title}: {' '.join(exc.messages)}", messages.ERROR)
+            except PermissionDenied as exc:
+                self.message_user(request, f"{alert.title}: {exc}", messages.ERROR)
 
 
 @admin.register(Device)
@@ -170,3 +196,9 @@ class DeviceAdmin(admin.ModelAdmin[Device]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # devices register themselves through the API
+
+    def has_change_permission(self, request: HttpRequest, obj: Device | None = None) -> bool:
+        return False  # the app owns its registration: read-only here
+
+    def has_delete_permission(self, request: HttpRequest, obj: Device | None = None) -> bool:
+        return False

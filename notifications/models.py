@@ -106,6 +106,7 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [("send_alert", "Can compose, queue and cancel push alerts")]
         indexes = [models.Index(fields=["edition", "state", "-finished_at"], name="alert_inbox")]
 
     def __str__(self) -> str:

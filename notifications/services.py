@@ -2,21 +2,23 @@
 
 Sending is the delivery engine's business (``notifications.delivery``); a queued alert
 reaches it through the ``notifications.alert_fanout`` task, enqueued when the queueing
-transaction commits.
+transaction commits. Composing, queueing and cancelling ask
+``notifications.permissions.alert_policy`` first: a refusal is a ``PermissionDenied`` and
+changes nothing.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from backend.jobs import enqueue
-from newsapi.models import Article
-from newsapi.services import Actor
+from backend.roles import Actor, recorded_user
+from newsapi.models import Article, Edition, Section
 from notifications.models import (
     BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -28,8 +30,28 @@ from notifications.models import (
     DeliveryState,
     Device,
 )
+from notifications.permissions import alert_policy
 
 logger = logging.getLogger(__name__)
+
+# What alert_create and alert_update take: the compose form's fields.
+COMPOSED_FIELDS = frozenset({"edition", "article", "title", "body", "target", "sections", "urgency"})
+
+
+def _require_send(by: Actor) -> None:
+    if not alert_policy.can_send(by):
+        raise PermissionDenied("You may not send push alerts.")
+
+
+def _check_composed(alert: Alert, sections: list[Section] | None) -> None:
+    if alert.article is not None and alert.article.edition_id != alert.edition_id:
+        raise ValidationError("The article belongs to another edition.")
+    if len(alert.title) > TITLE_MAX_LENGTH or len(alert.body) > BODY_MAX_LENGTH:
+        raise ValidationError(f"Title and body fit a lock screen: {TITLE_MAX_LENGTH} and {BODY_MAX_LENGTH} characters.")
+    if not alert.title.strip() or not alert.body.strip():
+        raise ValidationError("An alert needs a title and a body.")
+    if alert.target == AlertTarget.SECTIONS and not sections:
+        raise ValidationError("Choose the sections whose followers get this alert.")
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -61,14 +83,69 @@ def alert_create_for_article(*, article: Article, by: Actor) -> Alert | None:
         body=_truncate(article.summary or article.title, BODY_MAX_LENGTH),
         target=AlertTarget.BREAKING,
         urgency=AlertUrgency.BREAKING,
-        created_by=by if by is not None and by.is_authenticated else None,  # type: ignore[misc]
+        created_by=recorded_user(by),
     )
+    if not alert_policy.can_send(by):
+        # Published by someone who may not push to every phone: the alert waits, a draft, for an editor who may.
+        logger.info("alert %s for article %s left as a draft: %s may not send alerts", alert.pk, article.pk, by)
+        return alert
     return alert_queue(alert=alert, by=by)
+
+
+@transaction.atomic
+def alert_create(
+    *,
+    by: Actor,
+    edition: Edition,
+    title: str,
+    body: str,
+    article: Article | None = None,
+    target: str = AlertTarget.BREAKING,
+    sections: list[Section] | None = None,
+    urgency: str = AlertUrgency.BREAKING,
+) -> Alert:
+    """A draft alert, composed by ``by``; nothing is sent until ``alert_queue``."""
+    _require_send(by)
+    alert = Alert(
+        edition=edition,
+        article=article,
+        title=title,
+        body=body,
+        target=target,
+        urgency=urgency,
+        created_by=recorded_user(by),
+    )
+    _check_composed(alert, sections)
+    alert.save()
+    alert.sections.set(sections or [])
+    return alert
+
+
+@transaction.atomic
+def alert_update(*, alert: Alert, by: Actor, changes: dict[str, object]) -> Alert:
+    """Change a draft's composed fields (``COMPOSED_FIELDS``). What was queued or sent is a record."""
+    _require_send(by)
+    unknown = changes.keys() - COMPOSED_FIELDS
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.state != AlertState.DRAFT:
+        raise ValidationError("Only a draft alert can be changed.")
+    for name, value in changes.items():
+        if name != "sections":
+            setattr(locked, name, value)
+    sections = list(changes["sections"]) if "sections" in changes else list(locked.sections.all())  # type: ignore[call-overload]
+    _check_composed(locked, sections)
+    locked.save()
+    locked.sections.set(sections)
+    alert.refresh_from_db()
+    return locked
 
 
 @transaction.atomic
 def alert_queue(*, alert: Alert, by: Actor) -> Alert:
     """Move a draft alert to ``queued``; the fan-out starts when the transaction commits."""
+    _require_send(by)
     if alert.article_id is not None and not Article.objects.published().filter(pk=alert.article_id).exists():
         raise ValidationError("The alert's article is not published.")
     if alert.target == AlertTarget.SECTIONS and not alert.sections.exists():
@@ -86,6 +163,7 @@ def alert_queue(*, alert: Alert, by: Actor) -> Alert:
 
 def alert_cancel(*, alert: Alert, by: Actor) -> Alert:
     """Cancel a queued alert. Once sending has started it can no longer be cancelled."""
+    _require_send(by)
     cancelled = Alert.objects.filter(pk=alert.pk, state__in=[AlertState.DRAFT, AlertState.QUEUED]).update(
         state=AlertState.CANCELLED, finished_at=timezone.now()
     )

@@ -91,6 +91,21 @@ class ArticleFactory(factory.django.DjangoModelFactory[Article]):
             self.authors.set(extracted)
 
 
+def user_with_role(role: str | None, username: str | None = None):
+    """A staff user in one of the newsroom's groups (backend.roles), or in none."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username or f"{(role or 'nobody').lower().replace(' ', '-')}-{get_user_model().objects.count()}",
+        password="a-long-test-password",
+        is_staff=True,
+    )
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 def published_article(**kwargs) -> Article:
     """A published article, made the only way articles get published: ``article_publish``."""
     from newsapi.services import article_publish
@@ -105,4 +120,12 @@ def published_article(**kwargs) -> Article:
     return article
 
 
-__all__ = ["ArticleFactory", "AuthorFactory", "ImageFactory", "SectionFactory", "TagFactory", "published_article"]
+__all__ = [
+    "ArticleFactory",
+    "AuthorFactory",
+    "ImageFactory",
+    "SectionFactory",
+    "TagFactory",
+    "published_article",
+    "user_with_role",
+]

@@ -22,7 +22,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -54,7 +54,7 @@ SECTION_COLOURS = {spec.slug: spec.colours for spec in demo.SECTIONS}
 @dataclass
 class Seeded:
     created: int  # articles created by this run
-    admin: AbstractBaseUser
+    admin: AbstractUser
     password: str | None  # the demo admin's password when this run created it
 
 
@@ -83,7 +83,7 @@ def seed_demo(*, now: datetime) -> Seeded:
     return Seeded(created=created, admin=editor, password=password)
 
 
-def _demo_admin() -> tuple[AbstractBaseUser, str | None]:
+def _demo_admin() -> tuple[AbstractUser, str | None]:
     """The demo superuser, and its password when this run created it (a changed password is left alone)."""
     users = get_user_model()
     existing = users.objects.filter(username=ADMIN_USERNAME).first()
@@ -146,7 +146,7 @@ def _article(
     section: Section,
     tags: list[Tag],
     author: Author,
-    editor: AbstractBaseUser,
+    editor: AbstractUser,
     now: datetime,
 ) -> bool:
     """Create ``story`` in ``language`` unless it exists, and bring it to its state. True when created."""

@@ -10,10 +10,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from backend.roles import EDITOR
 from newsapi.models import Article, ArticleStatus, Section
 from newsapi.services import article_publish, article_unpublish
 from notifications import delivery, selectors, services
@@ -106,6 +108,7 @@ def published_tasks(queue) -> list[tuple[str, list]]:
 
 def test_publishing_a_breaking_world_article_queues_its_alert():
     editor = get_user_model().objects.create_user("editor")
+    editor.groups.add(Group.objects.get(name=EDITOR))
     article = ArticleFactory(
         section=world(), is_breaking=True, title="Quake hits the north", summary="At least 12 villages cut off."
     )
