@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from backend.jobs import enqueue
+from newsapi.models import Article
 from notifications.gateway import FCMGateway, SendResult
 from notifications.messages import push_message_for
 from notifications.models import (
@@ -42,7 +43,24 @@ from notifications.selectors import alert_audience
 
 logger = logging.getLogger(__name__)
 
-FINISHED_DELIVERY_STATES = [DeliveryState.ACCEPTED, DeliveryState.INVALID, DeliveryState.FAILED, DeliveryState.DEFERRED]
+FINISHED_DELIVERY_STATES = [
+    DeliveryState.ACCEPTED,
+    DeliveryState.INVALID,
+    DeliveryState.FAILED,
+    DeliveryState.DEFERRED,
+    DeliveryState.DROPPED,
+]
+
+
+def alert_still_wanted(alert: Alert) -> bool:
+    """Not cancelled, and its article (if it has one) still published: checked right before every send.
+
+    A withdrawal cancels the article's alerts in its own transaction, but a batch or a deferred
+    send may already be in a worker's hands; this fresh look at the database is what stops it.
+    """
+    if Alert.objects.filter(pk=alert.pk, state=AlertState.CANCELLED).exists():
+        return False
+    return alert.article_id is None or Article.objects.published().filter(pk=alert.article_id).exists()
 
 
 # --- Fan-out ---------------------------------------------------------------------------------
@@ -131,8 +149,8 @@ def alert_send_batch(*, batch_id: int, gateway: FCMGateway | None = None) -> Bat
         pk=batch_id
     )
     alert = batch.alert
-    if alert.state == AlertState.CANCELLED:
-        AlertBatch.objects.filter(pk=batch_id).update(state=BatchState.DONE, finished_at=now)
+    if not alert_still_wanted(alert):
+        AlertBatch.objects.filter(pk=batch_id).update(state=BatchState.DONE, finished_at=now, lease_expires_at=None)
         return BatchOutcome()
 
     # The range repeated inside the anti-join keeps it to this batch's ledger rows whatever the planner's
@@ -348,13 +366,17 @@ def deliveries_send_deferred(*, now: datetime | None = None, gateway: FCMGateway
             )
             tries = {row.device_id: row.attempts + 1 for row in due}
         alert = Alert.objects.select_related("edition", "article__section", "article__image").get(pk=alert_id)
+        if not alert_still_wanted(alert):
+            dropped = Delivery.objects.filter(pk__in=[row.pk for row in due], state=DeliveryState.DEFERRED).update(
+                state=DeliveryState.DROPPED, error_code="NOT_WANTED"
+            )
+            _add_to_alert_counts(alert_id=alert.pk, outcome=BatchOutcome(), deferred=-dropped)
+            continue
         devices = list(
             Device.objects.filter(pk__in=[row.device_id for row in due], is_active=True, is_stale=False).only(
                 "pk", "token"
             )
         )
-        if alert.state == AlertState.CANCELLED:
-            devices = []
         results = _send(alert=alert, devices=devices, gateway=gateway)
         outcome = BatchOutcome()
         transient: list[SendResult] = []

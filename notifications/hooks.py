@@ -3,13 +3,19 @@
 from typing import Any
 
 from newsapi import services as content_services
-from notifications.services import alert_create_for_article
+from notifications.services import alert_create_for_article, alerts_stop_for_article
 
 
 def _on_publish(*, article: Any, by: Any, **_: Any) -> None:
     alert_create_for_article(article=article, by=by)
 
 
+def _on_unpublish(*, article: Any, by: Any, **_: Any) -> None:
+    alerts_stop_for_article(article=article, by=by)
+
+
 def connect() -> None:
     if _on_publish not in content_services.publish_hooks:
         content_services.publish_hooks.append(_on_publish)
+    if _on_unpublish not in content_services.unpublish_hooks:
+        content_services.unpublish_hooks.append(_on_unpublish)

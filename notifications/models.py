@@ -154,6 +154,8 @@ class DeliveryState(models.TextChoices):
     FAILED = "failed", "Failed"
     INVALID = "invalid", "Token invalid"
     DEFERRED = "deferred", "Deferred (quiet hours)"
+    # Never sent: the alert was cancelled or its article withdrawn while it waited.
+    DROPPED = "dropped", "Dropped (cancelled or withdrawn)"
 
 
 class Delivery(models.Model):

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from backend.jobs import enqueue
@@ -74,8 +74,8 @@ def alert_create_for_article(*, article: Article, by: Actor) -> Alert | None:
     stale_before = timezone.now() - timedelta(seconds=settings.FCM_ALERT_TTL_SECONDS)
     if article.published_at is not None and article.published_at < stale_before:
         return None
-    if Alert.objects.filter(article=article).exclude(state=AlertState.CANCELLED).exists():
-        return None
+    if Alert.objects.filter(article=article).exists():
+        return None  # once per article, ever: a republished story (or one whose alert was stopped) is not re-pushed
     alert = Alert.objects.create(
         article=article,
         edition=article.edition,
@@ -171,6 +171,33 @@ def alert_cancel(*, alert: Alert, by: Actor) -> Alert:
     if not cancelled:
         raise ValidationError(f"An alert that is {alert.get_state_display().lower()} cannot be cancelled.")
     return alert
+
+
+@transaction.atomic
+def alerts_stop_for_article(*, article: Article, by: Actor) -> int:
+    """A withdrawn story reaches no more phones: cancel its alerts on their way (queued, or part-way
+    through sending) and drop the sends held back by quiet hours, in every one of its alerts.
+    Drafts stay drafts: ``alert_queue`` refuses them while the article is not published.
+
+    Runs inside ``article_unpublish``'s transaction (a publish hook), so the withdrawal and the
+    stop commit together; a batch already in a worker's hands checks again before it sends
+    (``delivery.alert_still_wanted``). Returns how many alerts it cancelled.
+    """
+    now = timezone.now()
+    cancelled = Alert.objects.filter(article=article, state__in=[AlertState.QUEUED, AlertState.SENDING]).update(
+        state=AlertState.CANCELLED, finished_at=now
+    )
+    held = Delivery.objects.filter(alert__article=article, state=DeliveryState.DEFERRED)
+    per_alert = dict(held.values_list("alert_id").annotate(n=Count("id")).order_by())
+    held.update(state=DeliveryState.DROPPED, error_code="ARTICLE_WITHDRAWN")
+    for alert_id, dropped in per_alert.items():
+        Alert.objects.filter(pk=alert_id).update(deferred=F("deferred") - dropped)
+    if cancelled or per_alert:
+        logger.info(
+            "article %s withdrawn by %s: %d alert(s) cancelled, %d held-back send(s) dropped",
+            article.pk, getattr(by, "pk", None), cancelled, sum(per_alert.values()),
+        )  # fmt: skip
+    return cancelled
 
 
 # --- Engagement -------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ through ``article_publish`` and checks, at the emulator, who got what.
 
 import collections
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +15,6 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from devtools.fcm_emulator import EmulatorConfig, EmulatorProcess
 from newsapi.models import Section
 from newsapi.services import article_publish
@@ -64,14 +62,6 @@ def worker_env(emulator: EmulatorProcess, **overrides: str) -> dict[str, str]:
     )
     env.update(overrides)
     return env
-
-
-@pytest.fixture
-def clean_broker() -> Iterator[None]:
-    """No task left over from another test may reach this test's worker."""
-    celery_app.control.purge()
-    yield
-    celery_app.control.purge()
 
 
 def start_emulator(**config: object) -> EmulatorProcess:

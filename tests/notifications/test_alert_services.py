@@ -798,3 +798,86 @@ def test_deferred_sends_retry_a_bounded_number_of_times(fcm_emulator, gateway, s
     assert (row.state, row.error_code, row.attempts) == (DeliveryState.FAILED, "UNAVAILABLE", 3)
     assert counts(alert) == (1, 0, 1, 0, 0)
     assert alert.state == AlertState.FAILED
+
+
+# --- A withdrawal reaches every alert -----------------------------------------------------------------------
+
+
+def withdraw(article: Article) -> None:
+    article_unpublish(article=article, by=None, reason="Facts being checked")
+
+
+def test_withdrawing_an_article_cancels_its_queued_alert_and_nothing_is_sent(fcm_emulator, gateway):
+    DeviceFactory()
+    article = breaking_article()
+    alert = Alert.objects.get(article=article)
+    assert alert.state == AlertState.QUEUED
+
+    withdraw(article)
+    run_alert(alert, gateway)
+
+    assert alert.state == AlertState.CANCELLED
+    assert fcm_emulator.client.all_messages() == []
+
+
+def test_a_batch_already_handed_out_rechecks_the_article_and_sends_nothing(fcm_emulator, gateway, monkeypatch):
+    """Even with the withdrawal's own cancellation out of the way, the send path looks again."""
+    DeviceFactory()
+    article = breaking_article()
+    alert = Alert.objects.get(article=article)
+    delivery.alert_fanout(alert_id=alert.pk)
+    [batch] = alert.batches.all()
+    monkeypatch.setattr("newsapi.services.unpublish_hooks", [])
+
+    withdraw(article)
+    outcome = delivery.alert_send_batch(batch_id=batch.pk, gateway=gateway)
+
+    assert (outcome.sent, outcome.retry_in) == (0, None)
+    assert AlertBatch.objects.get(pk=batch.pk).state == BatchState.DONE
+    assert fcm_emulator.client.all_messages() == []
+
+
+def quiet_device_and_normal_alert(gateway) -> tuple[Article, Alert, datetime]:
+    start, end, ends_at = around_now("Asia/Baghdad")
+    DeviceFactory(timezone="Asia/Baghdad", quiet_start=start.time(), quiet_end=end.time())
+    article = published_article(section=world())
+    alert = run_alert(queued_alert(article=article, urgency=AlertUrgency.NORMAL), gateway)
+    assert counts(alert) == (1, 0, 0, 0, 1)
+    return article, alert, ends_at
+
+
+def test_withdrawing_drops_the_sends_held_back_by_quiet_hours(fcm_emulator, gateway):
+    article, alert, ends_at = quiet_device_and_normal_alert(gateway)
+
+    withdraw(article)
+
+    assert delivery.deliveries_send_deferred(now=ends_at + timedelta(minutes=1), gateway=gateway) == 0
+    assert fcm_emulator.client.all_messages() == []
+    assert list(Delivery.objects.filter(alert=alert).values_list("state", "error_code")) == [
+        (DeliveryState.DROPPED, "ARTICLE_WITHDRAWN")
+    ]
+    assert counts(alert) == (1, 0, 0, 0, 0)
+
+
+def test_a_held_back_send_rechecks_the_article_when_the_night_ends(fcm_emulator, gateway, monkeypatch):
+    article, alert, ends_at = quiet_device_and_normal_alert(gateway)
+    monkeypatch.setattr("newsapi.services.unpublish_hooks", [])
+
+    withdraw(article)
+
+    assert delivery.deliveries_send_deferred(now=ends_at + timedelta(minutes=1), gateway=gateway) == 0
+    assert fcm_emulator.client.all_messages() == []
+    assert Delivery.objects.get(alert=alert).state == DeliveryState.DROPPED
+    assert counts(alert) == (1, 0, 0, 0, 0)
+
+
+def test_withdrawing_leaves_the_alerts_of_other_articles_alone(fcm_emulator, gateway):
+    DeviceFactory()
+    withdrawn, other = breaking_article(), breaking_article()
+
+    withdraw(withdrawn)
+    run_alert(Alert.objects.get(article=other), gateway)
+
+    assert Alert.objects.get(article=withdrawn).state == AlertState.CANCELLED
+    assert Alert.objects.get(article=other).state == AlertState.SENT
+    assert len(fcm_emulator.client.all_messages()) == 1
