@@ -22,8 +22,9 @@ FCM_PORT ?= 9099
 # login) uses SITE_URL. Binding to all interfaces (HOST=0.0.0.0)? Name the address phones reach:
 # make run HOST=0.0.0.0 SITE_URL=http://192.168.1.20:8000
 SITE_URL ?= http://$(HOST):$(PORT)
-# The embedded mode: SQLite file in var/, in-process cache, eager Celery.
-RUN_ENV := DEBUG=1 SITE_URL=$(SITE_URL)
+# The embedded mode: SQLite file in var/, in-process cache, Celery on a broker in files (var/broker)
+# with a worker and beat beside runserver, sending to the loopback FCM emulator.
+RUN_ENV := DEBUG=1 SITE_URL=$(SITE_URL) CELERY_BROKER_URL=filesystem:// FCM_ENDPOINT=http://127.0.0.1:$(FCM_PORT)
 # Tests run against the real services (pytest-django turns DEBUG off while they run).
 TEST_ENV := DEBUG=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL)
 
@@ -47,11 +48,15 @@ $(STAMP): requirements.txt
 
 run: venv
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo "FCM emulator on http://127.0.0.1:$(FCM_PORT) (alerts are 'delivered' there: curl 127.0.0.1:$(FCM_PORT)/_emulator/messages)"
+	@echo "Celery worker and beat beside the server (scheduled publishing, alerts, quiet hours); log: var/worker.log"
+	mkdir -p var
 	$(BIN)/python -m devtools.fcm_emulator --port $(FCM_PORT) & emulator=$$!; \
-	trap 'kill $$emulator 2>/dev/null' EXIT INT TERM; \
-	$(RUN_ENV) FCM_ENDPOINT=http://127.0.0.1:$(FCM_PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/celery -A config worker -B --pool=solo --loglevel=INFO -s var/celerybeat-schedule \
+	  >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$emulator $$worker 2>/dev/null' EXIT INT TERM; \
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo; \
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Start PostgreSQL and Redis when they are installed but stopped; fail saying which is missing.
 services:
@@ -73,10 +78,11 @@ services:
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not reachable on 127.0.0.1:6379 and could not be started" >&2; exit 1; }
 	@echo "PostgreSQL and Redis are up"
 
-# The PostgreSQL pass first; then the e2e tests (mostly waiting on workers and retry timers) beside the
-# SQLite pass (CPU-bound), each target's output printed whole when it ends.
-test: venv services test-pg
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e test-sqlite
+# The three passes side by side, each target's output printed whole when it ends: the e2e tests mostly
+# wait on their workers and retry timers, and share nothing with the others (their own Celery queue in
+# Redis, their own test database; the SQLite pass uses neither service).
+test: venv services
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-pg test-e2e test-sqlite
 
 # The suite on PostgreSQL and Redis, in parallel.
 test-pg: venv

@@ -111,6 +111,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded mode has a web process and a worker writing one file: take the write lock when a
+    # transaction starts (no lock upgrade to fail half-way) and wait for it rather than fail at once.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------
@@ -130,9 +134,12 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Without Redis: `memory://` runs every task in the calling process (eager); `filesystem://` (what
+# `make run` uses) is a real broker in files under var/, served by a worker and beat beside runserver,
+# so scheduled publishing and quiet-hours deferrals run there as in production.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and env_bool("CELERY_EAGER_WITHOUT_REDIS", True)
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -143,16 +150,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task not acknowledged within this time is redelivered; it must exceed the hard time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _BROKER_DIR = VAR_DIR / "broker"
+    _BROKER_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(data_folder_in=str(_BROKER_DIR), data_folder_out=str(_BROKER_DIR))
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
-    "publish-due-articles": {"task": "newsapi.tasks.publish_due_articles", "schedule": 30.0},
+    "publish-due-articles": {
+        "task": "newsapi.tasks.publish_due_articles",
+        "schedule": float(env_int("SCHEDULED_PUBLISHING_INTERVAL_SECONDS", 30)),
+    },
     # Re-enqueue alert work whose task was lost (a killed worker); claims make repeats harmless.
     "recover-alerts": {
         "task": "notifications.alerts_recover",
         "schedule": float(env_int("PUSH_RECOVERY_INTERVAL_SECONDS", 30)),
     },
-    "send-deferred-alerts": {"task": "notifications.deliveries_send_deferred", "schedule": 60.0},
+    "send-deferred-alerts": {
+        "task": "notifications.deliveries_send_deferred",
+        "schedule": float(env_int("DEFERRED_ALERTS_INTERVAL_SECONDS", 60)),
+    },
     "device-token-hygiene": {"task": "notifications.devices_hygiene", "schedule": 6 * 3600.0},
 }
 
