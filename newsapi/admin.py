@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from backend.admin_services import SavesThroughServices
 from newsapi import services
 from newsapi.images import image_generate_renditions
 from newsapi.models import AppRelease, Article, ArticleStatus, Author, Edition, Image, Section, SectionName, Tag
@@ -85,7 +86,7 @@ class UnpublishForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin[Article]):
+class ArticleAdmin(SavesThroughServices, admin.ModelAdmin[Article]):
     form = ArticleForm
     list_display = ["title", "edition", "section", "status", "is_breaking", "published_at", "updated_at"]
     list_filter = ["status", "edition", "section", "is_breaking"]
@@ -127,21 +128,13 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
                 actions.pop(name, None)
         return actions
 
-    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        """Through the services, which check the policy again (a forged POST is refused there too)."""
-        fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in services.EDITABLE_FIELDS}
-        if change:
-            changes = {name: fields[name] for name in form.changed_data if name in fields}
-            services.article_update(article=obj, by=request.user, changes=changes)
-        else:
-            created = services.article_create(by=request.user, **fields)
-            obj.pk, obj.created_by = created.pk, created.created_by
-            obj._state.adding = False
+    service_fields = services.EDITABLE_FIELDS
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Tags and authors were saved by the service with the article."""
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+    def service_create(self, request: HttpRequest, fields: dict[str, Any]) -> Article:
+        return services.article_create(by=request.user, **fields)
+
+    def service_update(self, request: HttpRequest, obj: Article, changes: dict[str, Any]) -> None:
+        services.article_update(article=obj, by=request.user, changes=changes)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         queryset.filter(published_at__isnull=True).delete()

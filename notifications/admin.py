@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from backend.admin_services import SavesThroughServices
 from newsapi.models import Article
 from notifications import selectors, services
 from notifications.messages import push_message_for
@@ -77,7 +78,7 @@ class AlertBatchInline(admin.TabularInline[AlertBatch, Alert]):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin[Alert]):
+class AlertAdmin(SavesThroughServices, admin.ModelAdmin[Alert]):
     form = AlertForm
     list_display = [
         "title", "edition", "state", "urgency", "targeted", "sent", "failed", "invalid_tokens", "deferred", "opened",
@@ -115,22 +116,13 @@ class AlertAdmin(admin.ModelAdmin[Alert]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Alert]) -> None:
         queryset.filter(state=AlertState.DRAFT).delete()
 
-    def save_model(self, request: HttpRequest, obj: Alert, form: Any, change: bool) -> None:
-        """Through the services, which check the policy again (a forged POST is refused there too)."""
-        fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in services.COMPOSED_FIELDS}
-        fields["sections"] = list(fields.get("sections") or [])
-        if change:
-            changes = {name: fields[name] for name in form.changed_data if name in fields}
-            services.alert_update(alert=obj, by=request.user, changes=changes)
-        else:
-            created = services.alert_create(by=request.user, **fields)
-            obj.pk, obj.created_by = created.pk, created.created_by
-            obj._state.adding = False
+    service_fields = services.COMPOSED_FIELDS
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """The sections were saved by the service with the alert (the batches inline is read-only)."""
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+    def service_create(self, request: HttpRequest, fields: dict[str, Any]) -> Alert:
+        return services.alert_create(by=request.user, **{**fields, "sections": list(fields.get("sections") or [])})
+
+    def service_update(self, request: HttpRequest, obj: Alert, changes: dict[str, Any]) -> None:
+        services.alert_update(alert=obj, by=request.user, changes=changes)
 
     def response_add(self, request: HttpRequest, obj: Alert, post_url_continue: str | None = None) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:notifications_alert_send", args=[obj.pk]))
