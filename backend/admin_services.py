@@ -29,7 +29,6 @@ class SavesThroughServices:
             return
         created = self.service_create(request, fields)
         # The admin goes on with the form's instance (messages, redirects): make it the saved row.
-        obj.pk = created.pk
         obj.__dict__.update({k: v for k, v in created.__dict__.items() if not k.startswith("_")})
         obj._state.adding = False
 

@@ -59,6 +59,11 @@ def recorded_user(by: Actor) -> Any:
     return by if by is not None and by.is_authenticated else None
 
 
+def actor_id(by: Actor) -> object:
+    """Who acted, for the logs: a user's id, or None for the system."""
+    return getattr(by, "pk", None)
+
+
 def _permissions(names: list[str]) -> list[Permission]:
     wanted = {(app_label, codename) for app_label, _, codename in (name.partition(".") for name in names)}
     found = {

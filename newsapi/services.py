@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from backend.roles import Actor, recorded_user
+from backend.roles import Actor, actor_id, recorded_user
 from newsapi.models import Article, ArticleStatus, ArticleViewCount, Author, Edition, Image, Section, Tag
 from newsapi.permissions import article_policy
 
@@ -41,10 +41,6 @@ EDITABLE_FIELDS = frozenset(
         "send_alert", "publish_at", "translation_group", "tags", "authors",
     }
 )  # fmt: skip
-
-
-def _who(by: Actor) -> object:
-    return getattr(by, "pk", None)
 
 
 def _check_slug_and_tags(*, article: Article, tags: list[Tag] | None) -> None:
@@ -107,7 +103,7 @@ def article_create(
     article.save()
     article.tags.set(tags)
     article.authors.set(list(authors))
-    logger.info("article %s created by %s", article.pk, _who(by))
+    logger.info("article %s created by %s", article.pk, actor_id(by))
     return article
 
 
@@ -138,7 +134,7 @@ def article_update(*, article: Article, by: Actor, changes: dict[str, Any]) -> A
         locked.tags.set(tags)
     if "authors" in changes:
         locked.authors.set(list(changes["authors"]))
-    logger.info("article %s updated by %s: %s", locked.pk, _who(by), ", ".join(sorted(changes)))
+    logger.info("article %s updated by %s: %s", locked.pk, actor_id(by), ", ".join(sorted(changes)))
     article.refresh_from_db()
     return locked
 
@@ -171,7 +167,7 @@ def article_publish(*, article: Article, by: Actor, published_at: datetime | Non
     locked.published_at = locked.published_at or published_at or timezone.now()
     locked.unpublished_reason = ""
     locked.save()
-    logger.info("article %s published by %s", locked.pk, _who(by))
+    logger.info("article %s published by %s", locked.pk, actor_id(by))
     for hook in publish_hooks:
         hook(article=locked, by=by)
     article.refresh_from_db()
@@ -222,7 +218,7 @@ def article_unpublish(*, article: Article, by: Actor, reason: str) -> Article:
     locked.status = ArticleStatus.UNPUBLISHED
     locked.unpublished_reason = reason[:200]
     locked.save()
-    logger.info("article %s unpublished by %s: %s", locked.pk, _who(by), reason)
+    logger.info("article %s unpublished by %s: %s", locked.pk, actor_id(by), reason)
     for hook in unpublish_hooks:
         hook(article=locked, by=by)
     article.refresh_from_db()

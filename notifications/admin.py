@@ -119,7 +119,7 @@ class AlertAdmin(SavesThroughServices, admin.ModelAdmin[Alert]):
     service_fields = services.COMPOSED_FIELDS
 
     def service_create(self, request: HttpRequest, fields: dict[str, Any]) -> Alert:
-        return services.alert_create(by=request.user, **{**fields, "sections": list(fields.get("sections") or [])})
+        return services.alert_create(by=request.user, **fields)
 
     def service_update(self, request: HttpRequest, obj: Alert, changes: dict[str, Any]) -> None:
         services.alert_update(alert=obj, by=request.user, changes=changes)

@@ -8,7 +8,9 @@ changes nothing.
 """
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +19,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from backend.jobs import enqueue
-from backend.roles import Actor, recorded_user
+from backend.roles import Actor, actor_id, recorded_user
 from newsapi.models import Article, Edition, Section
 from notifications.models import (
     BODY_MAX_LENGTH,
@@ -43,7 +45,7 @@ def _require_send(by: Actor) -> None:
         raise PermissionDenied("You may not send push alerts.")
 
 
-def _check_composed(alert: Alert, sections: list[Section] | None) -> None:
+def _check_composed(alert: Alert, sections: list[Section]) -> None:
     if alert.article is not None and alert.article.edition_id != alert.edition_id:
         raise ValidationError("The article belongs to another edition.")
     if len(alert.title) > TITLE_MAX_LENGTH or len(alert.body) > BODY_MAX_LENGTH:
@@ -101,7 +103,7 @@ def alert_create(
     body: str,
     article: Article | None = None,
     target: str = AlertTarget.BREAKING,
-    sections: list[Section] | None = None,
+    sections: Iterable[Section] = (),
     urgency: str = AlertUrgency.BREAKING,
 ) -> Alert:
     """A draft alert, composed by ``by``; nothing is sent until ``alert_queue``."""
@@ -115,9 +117,10 @@ def alert_create(
         urgency=urgency,
         created_by=recorded_user(by),
     )
+    sections = list(sections)
     _check_composed(alert, sections)
     alert.save()
-    alert.sections.set(sections or [])
+    alert.sections.set(sections)
     return alert
 
 
@@ -134,7 +137,8 @@ def alert_update(*, alert: Alert, by: Actor, changes: dict[str, object]) -> Aler
     for name, value in changes.items():
         if name != "sections":
             setattr(locked, name, value)
-    sections = list(changes["sections"]) if "sections" in changes else list(locked.sections.all())  # type: ignore[call-overload]
+    chosen: Any = changes["sections"] if "sections" in changes else locked.sections.all()
+    sections = list(chosen)
     _check_composed(locked, sections)
     locked.save()
     locked.sections.set(sections)
@@ -157,7 +161,7 @@ def alert_queue(*, alert: Alert, by: Actor) -> Alert:
         raise ValidationError("Only a draft alert can be queued.")
     enqueue("notifications.alert_fanout", alert.pk)
     alert.refresh_from_db()
-    logger.info("alert %s queued by %s", alert.pk, getattr(by, "pk", None))
+    logger.info("alert %s queued by %s", alert.pk, actor_id(by))
     return alert
 
 
@@ -195,7 +199,7 @@ def alerts_stop_for_article(*, article: Article, by: Actor) -> int:
     if cancelled or per_alert:
         logger.info(
             "article %s withdrawn by %s: %d alert(s) cancelled, %d held-back send(s) dropped",
-            article.pk, getattr(by, "pk", None), cancelled, sum(per_alert.values()),
+            article.pk, actor_id(by), cancelled, sum(per_alert.values()),
         )  # fmt: skip
     return cancelled
 

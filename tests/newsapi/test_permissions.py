@@ -4,7 +4,7 @@ changes nothing, whoever calls (the admin, a forged request, a script)."""
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from backend.roles import CHIEF_EDITOR, EDITOR, REPORTER
@@ -142,7 +142,7 @@ def test_a_correction_keeps_the_article_published_and_moves_its_update_time():
 def test_update_refuses_fields_that_only_services_move():
     article = ArticleFactory()
 
-    with pytest.raises(Exception, match="status"):
+    with pytest.raises(ValidationError, match="status"):
         services.article_update(article=article, by=None, changes={"status": ArticleStatus.PUBLISHED})
 
     assert Article.objects.get(pk=article.pk).status == ArticleStatus.DRAFT
