@@ -6,11 +6,13 @@ installed. Production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS``,
 ``DATABASE_URL`` and ``REDIS_URL`` and refuses to start without the first three.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str, redis_url_next_db
@@ -52,10 +54,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "backend.apps.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what is served
     "django.contrib.postgres",
+    "axes",  # login lockout (see "Auth" below)
+    "csp",  # Content-Security-Policy (see "Security" below)
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",  # revisions of articles, images, alerts and sections (backend.history)
+    "django_prose_editor",  # the admin's rich-text body editor (ProseMirror), its assets served from here
     "backend",
     "newsapi",
     "notifications",
@@ -69,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (the admin's, the API docs') from the app itself: hashed names, compressed, cached a year.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "backend.api.errors.APIProblemMiddleware",
     "backend.api.errors.RequestSizeLimitMiddleware",
     "backend.api.http_cache.ConditionalGetMiddleware",
@@ -77,8 +84,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Attributes a version saved during a request to its user (the services name theirs explicitly).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "backend.newsroom_time.NewsroomTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a login it refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -154,7 +166,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": env_
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _BROKER_DIR = VAR_DIR / "broker"
     _BROKER_DIR.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS.update(data_folder_in=str(_BROKER_DIR), data_folder_out=str(_BROKER_DIR))
+    # The exchange tables too (kombu's default is ./control, in whatever folder the process started).
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        data_folder_in=str(_BROKER_DIR), data_folder_out=str(_BROKER_DIR), control_folder=str(_BROKER_DIR / "control")
+    )
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "publish-due-articles": {
@@ -174,6 +189,29 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Auth -----------------------------------------------------------------------
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins are counted per username and client address together. Per address alone would lock
+# out everyone behind one carrier-grade NAT or newsroom proxy, where hundreds of phones and desks share
+# an address; per username alone would let anyone lock an editor out from everywhere, on the night of
+# big news, by typing their name with wrong passwords. Together, a guesser gets AXES_FAILURE_LIMIT tries
+# per address per cool-off, and the editor still logs in from their own address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+# A successful login clears that username's failures from that address.
+AXES_RESET_ON_SUCCESS = True
+# Tries while locked (even with the right password) are refused unchecked and do not restart the
+# cool-off, so the time the lockout page gives stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The same client address the API throttles count by (NUM_PROXIES), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "backend.api.throttles.client_ip"
+# The admin-looking page saying when to try again (backend/lockout.py), status 429.
+AXES_LOCKOUT_CALLABLE = "backend.lockout.lockout_response"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -184,6 +222,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- I18N -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
+# Where the newsroom works: the admin enters and shows times here (and the web pages will);
+# the database, the API and the workers stay in UTC.
+NEWSROOM_TIME_ZONE = env_str("NEWSROOM_TIME_ZONE", "Asia/Baghdad")
 USE_I18N = True
 USE_TZ = True
 
@@ -211,6 +252,10 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 # Requests larger than this are answered 413 (the event batches are the largest legitimate body).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+# Pictures (newsapi/images.py): larger files, or more pixels than this, are refused with a clear error.
+# 50 megapixels covers phones and most press cameras (24-45 MP) and decodes in about 150 MB (RGB).
+IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+IMAGE_UPLOAD_MAX_PIXELS = env_int("IMAGE_UPLOAD_MAX_PIXELS", 50_000_000)
 
 # --- Security ---------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -224,6 +269,33 @@ CSRF_COOKIE_SECURE = not DEBUG
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp) on every response: pages load scripts, styles and images from
+# this site only, so an injected <script> or inline handler does not run, and no page can be framed or
+# post a form elsewhere. The Django admin needs no inline script. On in every mode, `make run` included,
+# so a page that breaks the policy breaks on a developer's screen before production (django-csp leaves
+# Django's DEBUG 404 and 500 pages alone). Inline code runs only with the response's nonce or a listed hash.
+_MEDIA_ORIGIN = urlsplit(MEDIA_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # NONCE: the inline scripts that carry this response's nonce: the admin's rich-text editor's
+        # import map, a JSON block naming its modules (newsapi.admin.ArticleAdmin), and the API docs
+        # page's start-up script (backend/templates/drf_spectacular/swagger_ui.html).
+        "script-src": [SELF, NONCE],
+        # The rich-text editor (tiptap, in django-prose-editor 0.28.0) injects one fixed <style> of
+        # its base rules: allowed by its hash, nothing else inline. A new editor version with other
+        # rules fails the browser tests' CSP check (tests/browser) until this hash is updated.
+        # NONCE: the API docs page's inline <style> (the same template).
+        "style-src": [SELF, NONCE, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
+        # data: for the admin's and Swagger UI's inline SVG icons; uploads when a CDN serves MEDIA_URL.
+        "img-src": [SELF, "data:"]
+        + ([f"{_MEDIA_ORIGIN.scheme}://{_MEDIA_ORIGIN.netloc}"] if _MEDIA_ORIGIN.netloc else []),
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # --- REST framework -------------------------------------------------------------
 REST_FRAMEWORK = {

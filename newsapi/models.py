@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
+from backend.history import Revisions
 from newsapi.sanitize import html_to_text, sanitize_html
 
 WORDS_PER_MINUTE = 200
@@ -55,6 +56,8 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     auto_alert = models.BooleanField(default=False, help_text="Publishing a breaking article here queues a push alert.")
 
+    history = Revisions()
+
     class Meta:
         ordering = ["position", "slug"]
 
@@ -68,6 +71,8 @@ class SectionName(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="names")
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=64)
+
+    history = Revisions()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["section", "edition"], name="one_name_per_section_edition")]
@@ -109,6 +114,8 @@ class Image(models.Model):
     credit = models.CharField(max_length=120, blank=True, help_text="Who owns the picture, e.g. Reuters.")
     alt = models.CharField(max_length=300, blank=True, help_text="What the picture shows, for screen readers.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = Revisions()
 
     def __str__(self) -> str:
         return self.caption or self.file.name
@@ -186,6 +193,8 @@ class Article(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Versions are recorded by the services (who, why); derived columns are not part of a version.
+    history = Revisions(excluded_fields=["body_text", "search_vector"], m2m_fields=["tags", "authors"])
 
     class Meta:
         ordering = ["-published_at", "-id"]

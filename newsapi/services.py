@@ -14,9 +14,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from backend.history import revision, revision_deleted_by
 from backend.roles import Actor, actor_id, recorded_user
 from newsapi.models import Article, ArticleStatus, ArticleViewCount, Author, Edition, Image, Section, Tag
 from newsapi.permissions import article_policy
@@ -100,11 +102,21 @@ def article_create(
     )
     tags = list(tags)
     _check_slug_and_tags(article=article, tags=tags)
-    article.save()
-    article.tags.set(tags)
-    article.authors.set(list(authors))
+    with revision(article, by=by, reason="Created"):
+        article.save()
+        article.tags.set(tags)
+        article.authors.set(list(authors))
     logger.info("article %s created by %s", article.pk, actor_id(by))
     return article
+
+
+def _edit_reason(article: Article, changes: dict[str, Any]) -> str:
+    """What the version records: "Corrected: title, summary" on a published article, "Edited: ..." before."""
+    verb = "Corrected" if article.status == ArticleStatus.PUBLISHED else "Edited"
+    if not changes:
+        return f"{verb}: saved unchanged"
+    names = sorted(str(getattr(Article._meta.get_field(name), "verbose_name", name)) for name in changes)
+    return f"{verb}: {', '.join(names)}"
 
 
 @transaction.atomic
@@ -129,11 +141,12 @@ def article_update(*, article: Article, by: Actor, changes: dict[str, Any]) -> A
             raise ValidationError("An article needs a title.")
     tags = list(changes["tags"]) if "tags" in changes else None
     _check_slug_and_tags(article=locked, tags=tags if tags is not None else list(locked.tags.all()))
-    locked.save()
-    if tags is not None:
-        locked.tags.set(tags)
-    if "authors" in changes:
-        locked.authors.set(list(changes["authors"]))
+    with revision(locked, by=by, reason=_edit_reason(locked, changes)):
+        locked.save()
+        if tags is not None:
+            locked.tags.set(tags)
+        if "authors" in changes:
+            locked.authors.set(list(changes["authors"]))
     logger.info("article %s updated by %s: %s", locked.pk, actor_id(by), ", ".join(sorted(changes)))
     article.refresh_from_db()
     return locked
@@ -163,10 +176,15 @@ def article_publish(*, article: Article, by: Actor, published_at: datetime | Non
         raise ValidationError(f"An article in state {locked.status!r} cannot be published.")
     if not locked.title.strip():
         raise ValidationError("An article needs a title before it is published.")
+    reason = {
+        ArticleStatus.SCHEDULED: "Published on schedule" if by is None else "Published",
+        ArticleStatus.UNPUBLISHED: "Republished",
+    }.get(ArticleStatus(locked.status), "Published")
     locked.status = ArticleStatus.PUBLISHED
     locked.published_at = locked.published_at or published_at or timezone.now()
     locked.unpublished_reason = ""
-    locked.save()
+    with revision(locked, by=by, reason=reason):
+        locked.save()
     logger.info("article %s published by %s", locked.pk, actor_id(by))
     for hook in publish_hooks:
         hook(article=locked, by=by)
@@ -186,7 +204,8 @@ def article_schedule(*, article: Article, by: Actor, publish_at: datetime) -> Ar
         raise ValidationError("The publication time must be in the future.")
     locked.status = ArticleStatus.SCHEDULED
     locked.publish_at = publish_at
-    locked.save()
+    with revision(locked, by=by, reason=f"Scheduled for {publish_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"):
+        locked.save()
     article.refresh_from_db()
     return locked
 
@@ -199,7 +218,8 @@ def article_submit_for_review(*, article: Article, by: Actor) -> Article:
     if locked.status != ArticleStatus.DRAFT:
         raise ValidationError("Only a draft can be sent for review.")
     locked.status = ArticleStatus.IN_REVIEW
-    locked.save()
+    with revision(locked, by=by, reason="Submitted for review"):
+        locked.save()
     article.refresh_from_db()
     return locked
 
@@ -217,12 +237,35 @@ def article_unpublish(*, article: Article, by: Actor, reason: str) -> Article:
         raise ValidationError("Only a published article can be unpublished.")
     locked.status = ArticleStatus.UNPUBLISHED
     locked.unpublished_reason = reason[:200]
-    locked.save()
+    with revision(locked, by=by, reason=f"Withdrawn: {locked.unpublished_reason}"):
+        locked.save()
     logger.info("article %s unpublished by %s: %s", locked.pk, actor_id(by), reason)
     for hook in unpublish_hooks:
         hook(article=locked, by=by)
     article.refresh_from_db()
     return locked
+
+
+@transaction.atomic
+def article_delete(*, article: Article, by: Actor) -> None:
+    """Delete a draft readers never saw. Deleting one already gone does nothing.
+
+    Readers may have seen a once-published article (apps keep copies, links were shared): it is
+    withdrawn, a tombstone in the sync feed, never deleted. Needs ``delete_article``.
+    """
+    locked = Article.objects.select_for_update().filter(pk=article.pk).first()
+    if locked is None:
+        return
+    if not article_policy.can_delete(by, locked):
+        if locked.published_at is not None:
+            raise ValidationError("A published article is withdrawn, never deleted: readers may have seen it.")
+        raise PermissionDenied("You may not delete articles.")
+    revision_deleted_by(locked, by=by)
+    try:
+        locked.delete()
+    except ProtectedError as exc:
+        raise ValidationError("Alerts refer to this article: it cannot be deleted.") from exc
+    logger.info("article %s deleted by %s", article.pk, actor_id(by))
 
 
 def articles_publish_due(*, now: datetime | None = None) -> list[int]:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from backend.history import Revisions
 from newsapi.models import AppPlatform, Article, Edition, Section
 
 
@@ -103,6 +104,15 @@ class Alert(models.Model):
     invalid_tokens = models.PositiveIntegerField(default=0, editable=False)
     deferred = models.PositiveIntegerField(default=0, editable=False)
     opened = models.PositiveIntegerField(default=0, editable=False)
+
+    # A version is what was composed and its state as people changed it (recorded by the services);
+    # the delivery engine's progress and counters move by UPDATE and are not versions.
+    history = Revisions(
+        excluded_fields=[
+            "fanout_cursor", "fanout_done", "targeted", "sent", "failed", "invalid_tokens", "deferred", "opened",
+        ],
+        m2m_fields=["sections"],
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-created_at", "-id"]

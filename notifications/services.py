@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from backend.history import revision, revision_deleted_by, revision_record
 from backend.jobs import enqueue
 from backend.roles import Actor, actor_id, recorded_user
 from newsapi.models import Article, Edition, Section
@@ -33,6 +34,7 @@ from notifications.models import (
     Device,
 )
 from notifications.permissions import alert_policy
+from notifications.selectors import alert_audience
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +66,12 @@ def _truncate(text: str, limit: int) -> str:
 # --- Creating and queueing ------------------------------------------------------------------
 
 
-def alert_create_for_article(*, article: Article, by: Actor) -> Alert | None:
-    """Queue the automatic alert for a breaking article in an auto-alert section, once per article.
+def automatic_alert_for(*, article: Article, by: Actor) -> Alert | None:
+    """The alert publishing ``article`` now would push, unsaved; None when it pushes nothing.
 
-    Called inside ``article_publish``'s transaction: the alert and the publication commit together.
+    Only a breaking article in an auto-alert section, with its alert not switched off, gets
+    one, once per article ever. The admin's confirmation page shows this very alert before
+    an editor publishes; ``alert_create_for_article`` saves it.
     """
     if not (article.is_breaking and article.send_alert and article.section.auto_alert):
         return None
@@ -78,7 +82,7 @@ def alert_create_for_article(*, article: Article, by: Actor) -> Alert | None:
         return None
     if Alert.objects.filter(article=article).exists():
         return None  # once per article, ever: a republished story (or one whose alert was stopped) is not re-pushed
-    alert = Alert.objects.create(
+    return Alert(
         article=article,
         edition=article.edition,
         title=_truncate(article.title, TITLE_MAX_LENGTH),
@@ -87,6 +91,18 @@ def alert_create_for_article(*, article: Article, by: Actor) -> Alert | None:
         urgency=AlertUrgency.BREAKING,
         created_by=recorded_user(by),
     )
+
+
+def alert_create_for_article(*, article: Article, by: Actor) -> Alert | None:
+    """Queue the automatic alert for a breaking article in an auto-alert section, once per article.
+
+    Called inside ``article_publish``'s transaction: the alert and the publication commit together.
+    """
+    alert = automatic_alert_for(article=article, by=by)
+    if alert is None:
+        return None
+    with revision(alert, by=by, reason="Alert drafted for the breaking article"):
+        alert.save()
     if not alert_policy.can_send(by):
         # Published by someone who may not push to every phone: the alert waits, a draft, for an editor who may.
         logger.info("alert %s for article %s left as a draft: %s may not send alerts", alert.pk, article.pk, by)
@@ -119,8 +135,9 @@ def alert_create(
     )
     sections = list(sections)
     _check_composed(alert, sections)
-    alert.save()
-    alert.sections.set(sections)
+    with revision(alert, by=by, reason="Alert drafted"):
+        alert.save()
+        alert.sections.set(sections)
     return alert
 
 
@@ -140,8 +157,10 @@ def alert_update(*, alert: Alert, by: Actor, changes: dict[str, object]) -> Aler
     chosen: Any = changes["sections"] if "sections" in changes else locked.sections.all()
     sections = list(chosen)
     _check_composed(locked, sections)
-    locked.save()
-    locked.sections.set(sections)
+    names = sorted(str(getattr(Alert._meta.get_field(name), "verbose_name", name)) for name in changes)
+    with revision(locked, by=by, reason=f"Alert edited: {', '.join(names) or 'saved unchanged'}"):
+        locked.save()
+        locked.sections.set(sections)
     alert.refresh_from_db()
     return locked
 
@@ -161,10 +180,13 @@ def alert_queue(*, alert: Alert, by: Actor) -> Alert:
         raise ValidationError("Only a draft alert can be queued.")
     enqueue("notifications.alert_fanout", alert.pk)
     alert.refresh_from_db()
+    audience = alert_audience(alert=alert).count()
+    revision_record(alert, by=by, reason=f"Alert queued to {audience:,} device{'' if audience == 1 else 's'}")
     logger.info("alert %s queued by %s", alert.pk, actor_id(by))
     return alert
 
 
+@transaction.atomic
 def alert_cancel(*, alert: Alert, by: Actor) -> Alert:
     """Cancel a queued alert. Once sending has started it can no longer be cancelled."""
     _require_send(by)
@@ -174,7 +196,27 @@ def alert_cancel(*, alert: Alert, by: Actor) -> Alert:
     alert.refresh_from_db()
     if not cancelled:
         raise ValidationError(f"An alert that is {alert.get_state_display().lower()} cannot be cancelled.")
+    revision_record(alert, by=by, reason="Alert cancelled")
     return alert
+
+
+@transaction.atomic
+def alert_delete(*, alert: Alert, by: Actor) -> None:
+    """Delete a draft alert. Deleting one already gone does nothing.
+
+    What was queued or sent is a record of what phones were told: cancel it instead.
+    """
+    _require_send(by)
+    locked = Alert.objects.select_for_update().filter(pk=alert.pk).first()
+    if locked is None:
+        return
+    if locked.state != AlertState.DRAFT:
+        raise ValidationError(
+            f"An alert that is {locked.get_state_display().lower()} is a record: only a draft can be deleted."
+        )
+    revision_deleted_by(locked, by=by, reason="Alert deleted")
+    locked.delete()
+    logger.info("alert %s deleted by %s", alert.pk, actor_id(by))
 
 
 @transaction.atomic
@@ -188,9 +230,18 @@ def alerts_stop_for_article(*, article: Article, by: Actor) -> int:
     (``delivery.alert_still_wanted``). Returns how many alerts it cancelled.
     """
     now = timezone.now()
-    cancelled = Alert.objects.filter(article=article, state__in=[AlertState.QUEUED, AlertState.SENDING]).update(
+    # Locked first, so exactly these are cancelled and each gets its version.
+    stopping = list(
+        Alert.objects.select_for_update()
+        .filter(article=article, state__in=[AlertState.QUEUED, AlertState.SENDING])
+        .order_by("pk")
+    )
+    cancelled = Alert.objects.filter(pk__in=[alert.pk for alert in stopping]).update(
         state=AlertState.CANCELLED, finished_at=now
     )
+    for alert in stopping:
+        alert.state, alert.finished_at = AlertState.CANCELLED, now
+        revision_record(alert, by=by, reason="Alert cancelled: its article was withdrawn")
     held = Delivery.objects.filter(alert__article=article, state=DeliveryState.DEFERRED)
     per_alert = dict(held.values_list("alert_id").annotate(n=Count("id")).order_by())
     held.update(state=DeliveryState.DROPPED, error_code="ARTICLE_WITHDRAWN")

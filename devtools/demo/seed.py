@@ -5,9 +5,10 @@ adds nothing and an editor's changes survive. A story is recognised by its trans
 group, derived from the story's key, so edited titles or slugs do not create duplicates.
 
 Articles are created, published, scheduled and withdrawn by ``newsapi.services`` and
-their pictures stored by ``newsapi.images``, so content versions, hooks and alerts
-behave as in production: the week of news is published with its original times (an
-archive import), and the freshest breaking World story sends its automatic alert.
+their pictures uploaded through ``newsapi.images`` (the worker builds their renditions
+once the seed commits), so content versions, hooks and alerts behave as in production:
+the week of news is published with its original times (an archive import), and the
+freshest breaking World story sends its automatic alert.
 Sections, tags and authors are reference data with no behaviour of their own; they are
 created directly.
 """
@@ -31,7 +32,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageOps
 
 from devtools.demo import content as demo
-from newsapi.images import image_create
+from newsapi.images import image_upload
 from newsapi.models import Article, ArticleStatus, Author, Edition, Section, SectionName, Tag
 from newsapi.services import (
     article_create,
@@ -45,7 +46,7 @@ from newsapi.services import (
 DEMO_NAMESPACE = uuid.UUID("6f1c2a4e-9b1d-4c55-8a53-0d8f3e2b7c10")
 ADMIN_USERNAME = "editor"
 DEFAULT_ADMIN_PASSWORD = "newsline-demo"  # noqa: S105 (a demo login, printed on purpose; DEBUG only)
-HERO_SIZE = (1280, 720)  # renditions at 320, 640 and 1024: quick to make, sharp on phones
+HERO_SIZE = (1280, 720)  # WebP renditions at 320, 640 and 1024 and the 1000 px notification JPEG
 # Each edition after the first publishes its translation of a story this much later.
 TRANSLATION_LAG = timedelta(minutes=10)
 SECTION_COLOURS = {spec.slug: spec.colours for spec in demo.SECTIONS}
@@ -154,7 +155,8 @@ def _article(
     if Article.objects.filter(edition=edition, translation_group=group).exists():
         return False
     hero = _hero_jpeg(seed=f"{story.key}/{language}", colours=SECTION_COLOURS[story.section])
-    image = image_create(
+    image = image_upload(
+        by=None,
         file=ContentFile(hero, name=f"{story.key}-{language}.jpg"),
         caption=text.caption,
         credit=demo.IMAGE_CREDIT[language],

@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from newsapi.images import RENDITION_FORMAT
 from newsapi.models import Article, Author, Edition, Image, Section, Tag, TextDirection, article_web_url
 
 
@@ -83,7 +84,12 @@ class ImageSerializer(serializers.ModelSerializer[Image]):
             "caption": instance.caption,
             "credit": instance.credit,
             "alt": instance.alt,
-            "renditions": [rendition.to_representation(item) for item in instance.renditions.all()],
+            # The WebP widths the apps choose from; the notification JPEG is the push messages' own.
+            "renditions": [
+                rendition.to_representation(item)
+                for item in instance.renditions.all()
+                if item.format == RENDITION_FORMAT
+            ],
         }
 
 

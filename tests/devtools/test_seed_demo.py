@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from devtools.demo.seed import DEMO_NAMESPACE
 from newsapi.models import (
     Article,
@@ -38,14 +39,22 @@ HIDDEN = [ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.SCHEDULED,
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """Seed once for the whole module (the ~60 generated images are the slow part); roll back at the end.
 
-    Each test runs in a savepoint inside this transaction, as in Django's ``setUpTestData``.
+    Each test runs in a savepoint inside this transaction, as in Django's ``setUpTestData``. The
+    seed's commit never happens here, so its after-commit tasks (the pictures' renditions) are run
+    in this process as the seed returns, as the embedded mode's eager Celery would.
     """
     out = io.StringIO()
     media = tmp_path_factory.mktemp("seed-media")
-    with override_settings(DEBUG=True, MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with override_settings(DEBUG=True, MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+    finally:
+        celery_app.conf.task_always_eager = eager
 
 
 def _counts() -> dict[str, int]:
@@ -141,7 +150,9 @@ def test_every_article_has_an_image_with_renditions_caption_credit_and_alt(seede
         image = article.image
         assert image is not None, article.title
         assert image.caption and image.credit and image.alt
-        assert [r.format for r in image.renditions.all()] == ["webp"] * 3
+        renditions = image.renditions.all()
+        assert [r.width for r in renditions if r.format == "webp"] == [320, 640, 1024]
+        assert [r.width for r in renditions if r.format == "jpeg"] == [1000]  # the notification picture
         assert article.credit
         assert article.tags.all() and article.authors.all()
         assert article.body_html.startswith("<p>")

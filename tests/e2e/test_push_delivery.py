@@ -20,7 +20,7 @@ from newsapi.models import Section
 from newsapi.services import article_publish
 from notifications.device_secrets import secret_hash
 from notifications.models import Alert, AlertBatch, AlertState, BatchState, Device
-from tests.e2e.worker import CeleryWorker
+from tests.e2e.worker import CeleryWorker, database_url
 from tests.factories import ArticleFactory, edition
 
 pytestmark = [
@@ -35,12 +35,6 @@ pytestmark = [
 FINAL = {AlertState.SENT, AlertState.PARTIALLY_FAILED, AlertState.FAILED}
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    return f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
 def worker_env(emulator: EmulatorProcess, **overrides: str) -> dict[str, str]:
     import os
 
@@ -49,7 +43,7 @@ def worker_env(emulator: EmulatorProcess, **overrides: str) -> dict[str, str]:
     }
     env.update(
         DEBUG="1",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         REDIS_URL=settings.REDIS_URL,
         FCM_ENDPOINT=emulator.url,
         FCM_PROJECT_ID="newsline-e2e",

@@ -15,13 +15,21 @@ class CeleryWorker:
     """``celery -A config worker -B`` in its own process group, configured by environment variables."""
 
     def __init__(
-        self, *, env: dict[str, str], log_path: Path, concurrency: int = 2, name: str = "e2e", beat: bool = True
+        self,
+        *,
+        env: dict[str, str],
+        log_path: Path,
+        concurrency: int = 2,
+        name: str = "e2e",
+        beat: bool = True,
+        queue: str | None = None,
     ) -> None:
         self.env = env
         self.log_path = log_path
         self.concurrency = concurrency
         self.name = name
         self.beat = beat  # False: a plain worker, as in production where beat is its own process
+        self.queue = queue  # the queue this test process sends to (under pytest-xdist: its own)
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -33,6 +41,7 @@ class CeleryWorker:
                 CELERY, "-A", "config", "worker", "--loglevel=INFO", f"--concurrency={self.concurrency}",
                 "--pool=prefork", "--without-gossip", "--without-mingle", "--without-heartbeat",
                 *(["-B", "-s", str(schedule)] if self.beat else []),
+                *(["-Q", self.queue] if self.queue else []),
                 "-n", f"{self.name}-{os.getpid()}-{time.monotonic_ns()}@%h",
             ],
             cwd=ROOT,
@@ -89,3 +98,12 @@ class CeleryWorker:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+def database_url() -> str:
+    """The address of the test database this process uses, for a worker process to use it too."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    return f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             + ", ".join(f"{n} {status}" for status, n in sorted(states.items()))
             + f"), {seeded.created} created now; {Section.objects.count()} sections, {Tag.objects.count()} tags, "
             f"{Author.objects.count()} authors, {Image.objects.count()} images, "
-            f"{ImageRendition.objects.count()} renditions."
+            f"{ImageRendition.objects.count()} renditions (the worker builds the new pictures' after this commits)."
         )
         alerts = dict(Alert.objects.values_list("state").annotate(n=Count("id")).order_by())
         if alerts:
