@@ -27,8 +27,13 @@ SITE_URL ?= http://$(HOST):$(PORT)
 RUN_ENV := DEBUG=1 SITE_URL=$(SITE_URL) CELERY_BROKER_URL=filesystem:// FCM_ENDPOINT=http://127.0.0.1:$(FCM_PORT)
 # Tests run against the real services (pytest-django turns DEBUG off while they run).
 TEST_ENV := DEBUG=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL)
+# The browser tests run beside the other passes, so they have their own database and Redis (broker 12, cache 13).
+BROWSER_PG_URL ?= postgres://postgres@127.0.0.1:5432/browser
+BROWSER_REDIS_URL ?= redis://127.0.0.1:6379/12
+# Debian's Chromium, which Playwright drives (Playwright's own browser download is not reachable here).
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: help venv run test test-pg test-e2e test-sqlite lint format services bench-api bench-push clean
+.PHONY: help venv run browser test test-pg test-e2e test-sqlite test-browser lint format services bench-api bench-push clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (SQLite; HOST=, PORT= to change)"
@@ -78,15 +83,21 @@ services:
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not reachable on 127.0.0.1:6379 and could not be started" >&2; exit 1; }
 	@echo "PostgreSQL and Redis are up"
 
-# The three passes side by side, each target's output printed whole when it ends: the e2e tests mostly
-# wait on their workers and retry timers, and share nothing with the others (their own Celery queue in
-# Redis, their own test database; the SQLite pass uses neither service).
-test: venv services
-	$(MAKE) --no-print-directory -j3 --output-sync=target test-pg test-e2e test-sqlite
+# Install Chromium when it is missing (as root, as CI runs; the package lists are fetched only if needed).
+browser:
+	@test -x $(CHROMIUM) || apt-get install -y -qq chromium >/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "Chromium is needed at $(CHROMIUM): apt-get install chromium" >&2; exit 1; }
+
+# The four passes side by side, each target's output printed whole when it ends: the e2e and browser
+# tests mostly wait on their workers, timers and Chromium, and share nothing with the others (their own
+# Celery queue in Redis, their own test database; the SQLite pass uses neither service).
+test: venv services browser
+	$(MAKE) --no-print-directory -j4 --output-sync=target test-pg test-e2e test-sqlite test-browser
 
 # The suite on PostgreSQL and Redis, in parallel.
 test-pg: venv
-	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup -m "not e2e"
+	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup -m "not e2e and not browser"
 
 # Real Celery worker processes against the same services, one test at a time: they share the broker.
 test-e2e: venv
@@ -94,7 +105,11 @@ test-e2e: venv
 
 # The embedded default must not silently break: the suite again on SQLite, no Redis.
 test-sqlite: venv
-	DEBUG=1 $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup -m "not e2e and not once" tests/newsapi tests/backend tests/notifications tests/devtools
+	DEBUG=1 $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup -m "not e2e and not once and not browser" tests/newsapi tests/backend tests/notifications tests/devtools
+
+# Playwright driving Chromium at a live server, one test at a time: they share one browser and server.
+test-browser: venv browser
+	DEBUG=1 DATABASE_URL=$(BROWSER_PG_URL) REDIS_URL=$(BROWSER_REDIS_URL) $(BIN)/pytest -p no:cacheprovider -m browser tests/browser
 
 lint: venv
 	$(BIN)/ruff check .

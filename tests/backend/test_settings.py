@@ -65,6 +65,33 @@ def test_production_settings_with_redis_pass_check_deploy(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+def test_production_sends_the_content_security_policy_and_locks_out_repeated_failed_logins(tmp_path):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.MIDDLEWARE.index('csp.middleware.CSPMiddleware'), s.MIDDLEWARE[-1], s.AUTHENTICATION_BACKENDS[0], "
+        "s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()), s.AXES_LOCKOUT_PARAMETERS)"
+    )
+    result = run_manage(tmp_path, "shell", "--verbosity", "0", "-c", code, **production_env(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    position, last, first_backend, limit, cool_off, parameters = result.stdout.strip().split(maxsplit=5)
+    assert int(position) >= 0
+    assert last == "axes.middleware.AxesMiddleware"
+    assert first_backend == "axes.backends.AxesStandaloneBackend"
+    assert (limit, cool_off) == ("5", "1800")
+    assert parameters == "[['username', 'ip_address']]"
+
+
+def test_the_lockout_limit_and_cool_off_come_from_the_environment(tmp_path):
+    code = "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)"
+    env = production_env(tmp_path, AXES_FAILURE_LIMIT="8", AXES_COOLOFF_MINUTES="15")
+
+    result = run_manage(tmp_path, "shell", "--verbosity", "0", "-c", code, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["8", "0:15:00"]
+
+
 @pytest.mark.parametrize(
     ("overrides", "named"),
     [
