@@ -1,12 +1,15 @@
 """Reads for push alerts: who an alert reaches, and the warnings an editor must see before sending."""
 
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from notifications.models import Alert, AlertState, AlertTarget, Device
+from newsapi.models import Article
+from notifications.models import BODY_MAX_LENGTH, Alert, AlertState, AlertTarget, Device
 
 RECENT_ARTICLE_ALERT = timedelta(minutes=30)
 SENT_OR_SENDING = [AlertState.QUEUED, AlertState.SENDING, AlertState.SENT, AlertState.PARTIALLY_FAILED]
@@ -34,10 +37,54 @@ def alert_warnings(*, alert: Alert) -> list[str]:
 
 def alert_audience(*, alert: Alert) -> QuerySet[Device]:
     """Every device that should get ``alert``: active, fresh, in its edition, wanting it."""
-    devices = Device.objects.filter(edition_id=alert.edition_id, is_active=True, is_stale=False)
-    if alert.target == AlertTarget.SECTIONS:
-        followers = Device.sections.through.objects.filter(
-            device_id=OuterRef("pk"), section_id__in=alert.sections.values("pk")
-        )
+    return audience_for(edition_id=alert.edition_id, target=alert.target, sections=alert.sections.values("pk"))
+
+
+def audience_for(*, edition_id: int, target: str, sections: Iterable[Any]) -> QuerySet[Device]:
+    """The devices an alert with these settings would reach, before it exists: the compose page
+    counts them as the editor changes the form. ``alert_audience`` asks this too, so the number
+    shown while composing is the number the fan-out walks. ``sections``: sections, their ids, or
+    a query of their ids (one query however many are chosen).
+    """
+    devices = Device.objects.filter(edition_id=edition_id, is_active=True, is_stale=False)
+    if target == AlertTarget.SECTIONS:
+        followers = Device.sections.through.objects.filter(device_id=OuterRef("pk"), section_id__in=sections)
         return devices.filter(Exists(followers))
     return devices.filter(breaking=True)
+
+
+def published_article_for_alert(*, pk: object) -> Article | None:
+    """The published article ``pk`` names (with its edition), or None for a draft, a withdrawn or
+    an unknown article, or a ``pk`` that is not a number: an alert only ever links to a live story.
+    """
+    try:
+        article_id = int(str(pk))
+    except ValueError:
+        return None
+    return Article.objects.published().select_related("edition").filter(pk=article_id).first()
+
+
+def alert_draft_for(*, article: Article) -> dict[str, Any]:
+    """What an alert about ``article`` says until the editor rewrites it: the headline as it is
+    (the compose page's counter shows when it is longer than a lock screen shows) and the summary
+    cut on a word boundary to the body a lock screen shows. Reads ``article.edition``.
+    """
+    return {
+        "edition": article.edition,
+        "article": article,
+        "title": article.title,
+        "body": cut_at_word(article.summary, BODY_MAX_LENGTH),
+    }
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` on one line, at most ``limit`` characters: cut after the last whole word that fits,
+    ending in an ellipsis. A single word longer than the limit is cut where the limit falls.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1]  # room for the ellipsis
+    if text[limit - 1] != " " and " " in kept:
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip(" ,;:\u060c\u061b-\u2013\u2014") + "…"  # no comma or dash (Latin, Arabic) before it

@@ -1,0 +1,182 @@
+/*
+ * The alert compose page (admin/notifications/alert/change_form.html).
+ *
+ * - Title and body counters ("23 / 65", output.char-counter) follow each keystroke and turn to the
+ *   warning colour past what a lock screen shows; the server refuses what is over.
+ * - The title and body are right-to-left when the chosen edition is (option[data-dir]).
+ * - Choosing an article fills an empty title and body (and an unchosen edition) from it.
+ * - #alert-audience says how many devices the alert will reach, asked again whenever the
+ *   edition, target, sections or urgency change; a zero is a warning.
+ *
+ * Loaded from a static file (a Content-Security-Policy allows no inline script); the two JSON
+ * addresses come from #alert-compose's data- attributes. Without it the form still works.
+ */
+"use strict";
+(function () {
+    // What the server counts: code points, a line break posted as CR LF.
+    function length(text) {
+        return Array.from(text.replace(/\r?\n/g, "\r\n")).length;
+    }
+
+    function setUpCounters(form) {
+        form.querySelectorAll("output.char-counter").forEach(function (counter) {
+            const input = document.getElementById(counter.getAttribute("for"));
+            const limit = Number(counter.dataset.limit);
+            if (!input || !limit) {
+                return;
+            }
+            const update = function () {
+                const used = length(input.value);
+                counter.textContent = used + " / " + limit;
+                counter.classList.toggle("char-counter--over", used > limit);
+            };
+            input.addEventListener("input", update);
+            update();
+        });
+    }
+
+    function setDirection(form) {
+        const edition = form.elements.namedItem("edition");
+        const option = edition && edition.selectedOptions ? edition.selectedOptions[0] : null;
+        const dir = option ? option.dataset.dir : "";
+        ["title", "body"].forEach(function (name) {
+            const input = form.elements.namedItem(name);
+            if (!input) {
+                return;
+            }
+            if (dir) {
+                input.dir = dir;
+            } else {
+                input.removeAttribute("dir");
+            }
+        });
+    }
+
+    function audienceQuery(form) {
+        const params = new URLSearchParams();
+        ["edition", "target", "urgency"].forEach(function (name) {
+            const field = form.elements.namedItem(name);
+            if (field && field.value) {
+                params.append(name, field.value);
+            }
+        });
+        const sections = form.elements.namedItem("sections");
+        if (sections && sections.selectedOptions) {
+            Array.from(sections.selectedOptions).forEach(function (option) {
+                params.append("sections", option.value);
+            });
+        }
+        return params;
+    }
+
+    function audienceUpdater(form, line, url) {
+        let pending = null;
+        return function () {
+            const params = audienceQuery(form);
+            if (!params.get("edition") || !params.get("target")) {
+                return;
+            }
+            if (pending) {
+                pending.abort(); // only the answer to the latest settings is shown
+            }
+            pending = new AbortController();
+            fetch(url + "?" + params.toString(), {
+                credentials: "same-origin",
+                headers: {Accept: "application/json"},
+                signal: pending.signal,
+            })
+                .then(function (response) {
+                    return response.ok ? response.json() : null;
+                })
+                .then(function (answer) {
+                    if (!answer) {
+                        return;
+                    }
+                    line.textContent = answer.message;
+                    line.dataset.devices = String(answer.devices);
+                    line.classList.toggle("alert-audience--none", answer.none);
+                })
+                .catch(function (error) {
+                    if (error.name !== "AbortError") {
+                        line.textContent = "The audience could not be counted just now; the next page shows it.";
+                    }
+                });
+        };
+    }
+
+    function fillFromArticle(form, url, articleId) {
+        if (!articleId) {
+            return;
+        }
+        fetch(url + "?" + new URLSearchParams({article: articleId}).toString(), {
+            credentials: "same-origin",
+            headers: {Accept: "application/json"},
+        })
+            .then(function (response) {
+                return response.ok ? response.json() : null;
+            })
+            .then(function (article) {
+                if (!article) {
+                    return;
+                }
+                const edition = form.elements.namedItem("edition");
+                if (edition && !edition.value) {
+                    edition.value = String(article.edition);
+                    edition.dispatchEvent(new Event("change", {bubbles: true}));
+                }
+                ["title", "body"].forEach(function (name) {
+                    const input = form.elements.namedItem(name);
+                    if (input && !input.value.trim()) {
+                        input.value = article[name];
+                        input.dispatchEvent(new Event("input", {bubbles: true}));
+                    }
+                });
+            })
+            .catch(function () {
+                // Nothing filled: the editor writes the title and body.
+            });
+    }
+
+    function setUp() {
+        const config = document.getElementById("alert-compose");
+        const form = document.getElementById("alert_form");
+        if (!config || !form) {
+            return;
+        }
+        setUpCounters(form);
+        setDirection(form);
+
+        const line = document.getElementById("alert-audience");
+        const updateAudience = line ? audienceUpdater(form, line, config.dataset.audienceUrl) : function () {};
+        form.addEventListener("change", function (event) {
+            const name = event.target.name;
+            if (name === "edition") {
+                setDirection(form);
+            }
+            if (["edition", "target", "sections", "urgency"].includes(name)) {
+                updateAudience();
+            }
+        });
+        updateAudience();
+
+        // The article picker is the admin's autocomplete (select2), which announces a choice
+        // through jQuery's own events only.
+        const article = form.elements.namedItem("article");
+        if (article) {
+            const choose = function () {
+                fillFromArticle(form, config.dataset.articleUrl, article.value);
+            };
+            if (window.django && window.django.jQuery) {
+                window.django.jQuery(article).on("change", choose);
+            } else {
+                article.addEventListener("change", choose);
+            }
+        }
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", setUp);
+    } else {
+        setUp();
+    }
+})();
