@@ -10,24 +10,77 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
+from backend.admin_history import HistoryWithDiff
 from backend.admin_services import SavesThroughServices
-from newsapi.models import Article
+from newsapi.models import Article, Edition
 from notifications import selectors, services
-from notifications.messages import push_message_for
-from notifications.models import Alert, AlertBatch, AlertState, AlertTarget, Device
+from notifications.admin_alerts import (
+    CountedInput,
+    CountedTextarea,
+    EditionSelect,
+    article_draft_view,
+    audience_view,
+    compact_count,
+)
+from notifications.models import (
+    BODY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Alert,
+    AlertBatch,
+    AlertState,
+    AlertTarget,
+    AlertUrgency,
+    Device,
+)
 from notifications.permissions import alert_policy
+from notifications.publishing import phone_preview
 
 
 class AlertForm(forms.ModelForm[Alert]):
+    """The compose form. Title and body show live counters at what a lock screen shows (the model's
+    limits, which the form and ``alert_create`` enforce); the two inputs are right-to-left when the
+    chosen edition is.
+    """
+
     class Meta:
         model = Alert
         fields = ["edition", "article", "title", "body", "target", "sections", "urgency"]
+        widgets = {
+            "edition": EditionSelect,
+            "title": CountedInput(limit=TITLE_MAX_LENGTH),
+            "body": CountedTextarea(limit=BODY_MAX_LENGTH),
+        }
+        help_texts = {
+            "title": f"A lock screen shows about {TITLE_MAX_LENGTH} characters of a title.",
+            "body": f"A lock screen shows about {BODY_MAX_LENGTH} characters of the text under the title.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "article" in self.fields:
             self.fields["article"].queryset = Article.objects.published().select_related("edition")  # type: ignore[attr-defined]
+        direction = self._edition_dir()
+        for name in ("title", "body"):
+            if direction and name in self.fields:
+                self.fields[name].widget.attrs["dir"] = direction
+
+    def _edition_dir(self) -> str | None:
+        """The writing direction of the edition the form shows as chosen: posted, prefilled or saved."""
+        if "edition" not in self.fields:
+            return None
+        if self.is_bound:
+            chosen: Any = self.data.get(self.add_prefix("edition"))
+        else:
+            chosen = self.get_initial_for_field(self.fields["edition"], "edition")
+        if isinstance(chosen, Edition):
+            return chosen.dir
+        if not chosen or not str(chosen).isdigit():
+            return None
+        return Edition.objects.filter(pk=int(chosen)).values_list("dir", flat=True).first()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -78,18 +131,17 @@ class AlertBatchInline(admin.TabularInline[AlertBatch, Alert]):
 
 
 @admin.register(Alert)
-class AlertAdmin(SavesThroughServices, admin.ModelAdmin[Alert]):
+class AlertAdmin(HistoryWithDiff, SavesThroughServices, admin.ModelAdmin[Alert]):
     form = AlertForm
-    list_display = [
-        "title", "edition", "state", "urgency", "targeted", "sent", "failed", "invalid_tokens", "deferred", "opened",
-        "created_at",
-    ]  # fmt: skip
+    # Four dense columns that fit 1,280 px beside the filters, however long a title (alerts.css).
+    list_display = ["title_column", "state_column", "reach_column", "created_column"]
+    list_select_related = ["edition"]
     list_filter = ["state", "edition", "urgency"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["article"]
     readonly_fields = [
         "state", "created_by", "created_at", "queued_at", "started_at", "finished_at", "targeted", "sent", "failed",
-        "invalid_tokens", "deferred", "opened",
+        "invalid_tokens", "deferred", "opened", "activity",
     ]  # fmt: skip
     inlines = [AlertBatchInline]
     actions = ["cancel_selected"]
@@ -113,8 +165,19 @@ class AlertAdmin(SavesThroughServices, admin.ModelAdmin[Alert]):
             actions.pop("cancel_selected", None)
         return actions
 
+    def delete_model(self, request: HttpRequest, obj: Alert) -> None:
+        self._delete(request, [obj])
+
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Alert]) -> None:
-        queryset.filter(state=AlertState.DRAFT).delete()
+        self._delete(request, queryset)
+
+    def _delete(self, request: HttpRequest, alerts: Any) -> None:
+        """Through ``alert_delete``, which keeps what was queued or sent; each refusal is a message."""
+        for alert in alerts:
+            try:
+                services.alert_delete(alert=alert, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{alert.title}: {' '.join(exc.messages)}", messages.ERROR)
 
     service_fields = services.COMPOSED_FIELDS
 
@@ -130,9 +193,86 @@ class AlertAdmin(SavesThroughServices, admin.ModelAdmin[Alert]):
     def response_change(self, request: HttpRequest, obj: Alert) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:notifications_alert_send", args=[obj.pk]))
 
+    class Media:
+        css = {"all": ["notifications/admin/alerts.css"]}
+        js = ["admin/js/jquery.init.js", "notifications/admin/alert_compose.js"]
+
+    # --- The list ---------------------------------------------------------------------------------
+
+    @admin.display(description="Alert", ordering="title")
+    def title_column(self, alert: Alert) -> str:
+        urgency = "breaking" if alert.urgency == AlertUrgency.BREAKING else "normal"
+        return format_html(
+            '<span class="alert-summary"><span class="alert-badge" title="{}">{}</span> '
+            '<span class="alert-badge alert-badge--{}">{}</span> '
+            '<span class="alert-title" dir="auto" title="{}">{}</span></span>',
+            alert.edition.name, alert.edition.code,
+            urgency, urgency.capitalize(),
+            alert.title, alert.title,
+        )  # fmt: skip
+
+    @admin.display(description="State", ordering="state")
+    def state_column(self, alert: Alert) -> str:
+        state = alert.state.replace("_", "-")
+        return format_html('<span class="alert-state alert-state--{}">{}</span>', state, alert.get_state_display())
+
+    @admin.display(description="Targeted → sent → opened", ordering="-targeted")
+    def reach_column(self, alert: Alert) -> str:
+        if alert.state in (AlertState.DRAFT, AlertState.QUEUED) and not alert.targeted:
+            return "—"
+        detail = (
+            f"targeted {alert.targeted:,}, sent {alert.sent:,}, failed {alert.failed:,}, "
+            f"invalid tokens {alert.invalid_tokens:,}, waiting for quiet hours to end {alert.deferred:,}, "
+            f"opened {alert.opened:,}"
+        )
+        reach = format_html(
+            '<span class="alert-reach" title="{}">{} → {} → {}</span>',
+            detail, compact_count(alert.targeted), compact_count(alert.sent), compact_count(alert.opened),
+        )  # fmt: skip
+        if alert.failed:
+            reach = format_html('{} <span class="alert-failed">{} failed</span>', reach, compact_count(alert.failed))
+        return reach
+
+    @admin.display(description="Created", ordering="created_at")
+    def created_column(self, alert: Alert) -> str:
+        created = timezone.localtime(alert.created_at)
+        day = date_format(created, "j M" if created.year == timezone.localdate().year else "j M Y")
+        return format_html(
+            '<time datetime="{}" title="{}">{} <span class="alert-time">{}</span></time>',
+            created.isoformat(), date_format(created, "DATETIME_FORMAT"), day, date_format(created, "H:i"),
+        )  # fmt: skip
+
+    # --- Compose ----------------------------------------------------------------------------------
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """``?article=<id>`` (the article page's "Compose alert" link) prefills the edition, the
+        article, the title and the body from that published article. Any other id is ignored with a
+        warning, never an error page: a link to a story withdrawn since is an ordinary thing.
+        """
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
+        if "article" not in initial:
+            return initial
+        asked = initial.pop("article")
+        article = selectors.published_article_for_alert(pk=asked)
+        if article is None:
+            self.message_user(
+                request,
+                f"No published article has the id “{str(asked)[:20]}”: the alert was not filled in from it.",
+                messages.WARNING,
+            )
+            return initial
+        return {**initial, **selectors.alert_draft_for(article=article)}
+
     def get_urls(self) -> list[URLPattern]:
         send = self.admin_site.admin_view(self.send_view)
-        return [path("<int:pk>/send/", send, name="notifications_alert_send"), *super().get_urls()]
+        article_draft = self.admin_site.admin_view(article_draft_view)
+        audience = self.admin_site.admin_view(audience_view)
+        return [
+            path("<int:pk>/send/", send, name="notifications_alert_send"),
+            path("compose/article/", article_draft, name="notifications_alert_article_draft"),
+            path("compose/audience/", audience, name="notifications_alert_audience"),
+            *super().get_urls(),
+        ]
 
     def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Preview exactly what phones will show, the audience size and any warnings; queue on confirmation."""
@@ -153,17 +293,15 @@ class AlertAdmin(SavesThroughServices, admin.ModelAdmin[Alert]):
             else:
                 self.message_user(request, f"Alert “{alert.title}” queued for sending.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:notifications_alert_changelist"))
-        preview = push_message_for(alert=alert, device=Device(token="preview-device"))  # noqa: S106 - not a credential
         context = {
             **self.admin_site.each_context(request),
             "title": "Preview and send alert",
             "opts": self.model._meta,
             "alert": alert,
-            "preview": preview,
+            "phone": phone_preview(alert=alert),
             "audience": selectors.alert_audience(alert=alert).count(),
             "warnings": warnings,
             "form": form,
-            "dir": alert.edition.dir,
         }
         return TemplateResponse(request, "admin/notifications/alert/send.html", context)
 

@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from newsapi import publishing
 from newsapi import services as content_services
+from notifications.publishing import AlertEffects
 from notifications.services import alert_create_for_article, alerts_stop_for_article
 
 
@@ -19,3 +21,5 @@ def connect() -> None:
         content_services.publish_hooks.append(_on_publish)
     if _on_unpublish not in content_services.unpublish_hooks:
         content_services.unpublish_hooks.append(_on_unpublish)
+    if not any(isinstance(effect, AlertEffects) for effect in publishing.effects):
+        publishing.effects.append(AlertEffects())
