@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "backend.apps.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what is served
     "django.contrib.postgres",
+    "django.contrib.sitemaps",  # sitemap.xml and the per-edition sitemaps (newsapi/web/sitemaps.py)
     "axes",  # login lockout (see "Auth" below)
     "csp",  # Content-Security-Policy (see "Security" below)
     "rest_framework",
@@ -227,6 +228,17 @@ TIME_ZONE = "UTC"
 NEWSROOM_TIME_ZONE = env_str("NEWSROOM_TIME_ZONE", "Asia/Baghdad")
 USE_I18N = True
 USE_TZ = True
+# The web edition's pages are in their edition's language (newsapi/web activates it per page); the
+# project's own translations (en, ckb, ar) are in locale/. Django's catalogs cover the rest.
+LANGUAGES = [
+    ("en", "English"),
+    ("ckb", "Central Kurdish (Sorani)"),
+    ("ar", "Arabic"),
+    ("kmr", "Northern Kurdish (Kurmanji)"),
+    ("fa", "Persian"),
+    ("tr", "Turkish"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and media -------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -348,6 +360,17 @@ API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 # The sync feed only hands out changes older than this, so a transaction that commits
 # late with an earlier timestamp is never skipped by a client's cursor.
 SYNC_SETTLE_SECONDS = env_int("SYNC_SETTLE_SECONDS", 5)
+
+# The web edition: the publication's name (page titles, Open Graph, JSON-LD publisher) and the iOS app's
+# numeric App Store id for Safari's Smart App Banner (empty: no banner tag).
+SITE_NAME = env_str("SITE_NAME", "Newsline")
+IOS_APP_STORE_ID = env_str("IOS_APP_STORE_ID", "")
+# App links (newsapi/web/wellknown.py): a tap on an article link opens the installed app. Unset, the
+# /.well-known/ files claim nothing. Fingerprints: the SHA-256 of each signing certificate (Play app
+# signing's and the upload key's), "AB:CD:..."; iOS app ids: "TEAMID.bundle.id".
+ANDROID_APP_PACKAGE = env_str("ANDROID_APP_PACKAGE")
+ANDROID_APP_SHA256_FINGERPRINTS = env_list("ANDROID_APP_SHA256_FINGERPRINTS")
+IOS_APP_IDS = env_list("IOS_APP_IDS")
 
 APP_STORE_URLS = {
     "android": env_str("ANDROID_STORE_URL", "https://play.google.com/store/apps/details?id=news.newsline.app"),

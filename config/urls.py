@@ -16,6 +16,9 @@ urlpatterns = [
     path("api/v1/", include("notifications.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("newsapi.web.discovery_urls")),
+    # The web edition's pages: every pattern starts with an edition code and ends with a slash.
+    path("", include("newsapi.web.urls")),
 ]
 
 if settings.SERVE_MEDIA:

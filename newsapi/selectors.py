@@ -22,7 +22,17 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 
-from newsapi.models import Article, ArticleViewCount, Edition, ImageRendition, Section, SectionName, Tag
+from newsapi.models import (
+    AppRelease,
+    Article,
+    ArticleStatus,
+    ArticleViewCount,
+    Edition,
+    ImageRendition,
+    Section,
+    SectionName,
+    Tag,
+)
 
 RELATED_LIMIT = 6
 HOME_TOP = 10
@@ -242,3 +252,99 @@ def content_version() -> str:
     from newsapi.models import ContentVersion
 
     return str(ContentVersion.current())
+
+
+def article_withdrawn(*, article_id: int) -> Article | None:
+    """The article if readers once had it and an editor withdrew it: the web answers 410 Gone, not 404.
+
+    Only the edition is loaded: the notice says nothing of the story but that it is gone, in its language.
+    """
+    return (
+        Article.objects.filter(pk=article_id, status=ArticleStatus.UNPUBLISHED, published_at__isnull=False)
+        .select_related("edition")
+        .only("id", "edition__code", "edition__dir", "edition__name")
+        .first()
+    )
+
+
+def article_translation_links(*, article: Article) -> list[Article]:
+    """The published translations of ``article`` (other editions), with what their web addresses need."""
+    return list(
+        Article.objects.published()
+        .filter(translation_group=article.translation_group)
+        .exclude(edition_id=article.edition_id)
+        .select_related("edition", "section")
+        .only("id", "slug", "title", "edition__code", "edition__name", "edition__dir", "section__slug")
+        .order_by("edition__position", "edition__code")
+    )
+
+
+def app_releases() -> dict[str, AppRelease]:
+    """The store listings the admin manages, by platform; a platform without a row is absent."""
+    return {release.platform: release for release in AppRelease.objects.all()}
+
+
+# --- Discovery: sitemaps and feeds (newsapi/web/sitemaps.py, newsapi/web/feeds.py) -----------------
+# Only the columns an address, a date and a title need: a sitemap page of thousands of rows stays one narrow query.
+LOCATION_FIELDS = ("id", "slug", "updated_at", "published_at", "edition__code", "section__slug")
+
+
+def sitemap_edition_stats() -> list[dict[str, Any]]:
+    """Per edition with published articles: its ``code``, how many (``count``) and the newest change (``latest``).
+
+    One grouped query, whatever the number of editions, for the sitemap index.
+    """
+    from django.db.models import Count, Max
+
+    rows = (
+        Article.objects.published()
+        .values("edition__code", "edition__position")
+        .annotate(count=Count("id"), latest=Max("updated_at"))
+        .order_by("edition__position", "edition__code")
+    )
+    return [{"code": row["edition__code"], "count": row["count"], "latest": row["latest"]} for row in rows]
+
+
+def sitemap_articles(*, edition: Edition) -> QuerySet[Article]:
+    """The published articles of ``edition``, newest first, with only what a sitemap entry needs."""
+    return (
+        Article.objects.published()
+        .filter(edition=edition)
+        .select_related("edition", "section")
+        .only(*LOCATION_FIELDS)
+        .order_by("-published_at", "-id")
+    )
+
+
+def news_sitemap_articles(*, since: datetime) -> QuerySet[Article]:
+    """Articles of every edition published at or after ``since``, for a Google News sitemap (adds the title)."""
+    return (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .select_related("edition", "section")
+        .only(*LOCATION_FIELDS, "title")
+        .order_by("-published_at", "-id")
+    )
+
+
+def feed_articles(*, edition: Edition, section: Section | None = None, limit: int) -> list[Article]:
+    """The ``limit`` newest published articles of ``edition`` (and ``section``) for a feed, in one query.
+
+    The image's width and height are loaded with its file: ``ImageField`` reads its dimension fields as each
+    row loads, and deferred ones would cost a query each.
+    """
+    queryset = Article.objects.published().filter(edition=edition)
+    if section is not None:
+        queryset = queryset.filter(section=section)
+    return list(
+        queryset.select_related("edition", "section", "image")
+        .only(*LOCATION_FIELDS, "title", "summary", "image__file", "image__width", "image__height")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def section_for_edition(*, edition: Edition, slug: str) -> Section | None:
+    """The section ``slug`` with its name in ``edition``'s language (``name``; the slug when it has none)."""
+    if "\x00" in slug:
+        return None
+    return section_list(edition=edition).filter(slug=slug).first()

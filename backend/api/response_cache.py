@@ -10,39 +10,45 @@ entry's lifetime, the same ``max-age`` the apps and the CDN are given.
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
 from rest_framework.request import Request
-from rest_framework.response import Response
 
-KEPT_HEADERS = ("Content-Type", "Cache-Control", "Surrogate-Key", "Last-Modified", "Vary")
+# A DRF Response (the API) or a TemplateResponse (the web pages); any other response (a redirect) is passed on.
+Rendered = TypeVar("Rendered", bound=HttpResponseBase)
+
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Surrogate-Key", "Last-Modified", "Vary")
 
 
-def response_key(request: Request, version: str) -> str:
+def response_key(request: Request | HttpRequest, version: str) -> str:
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"api-response:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def cached_or_render(request: Request, version: str, render: Callable[[], Response]) -> HttpResponse | Response:
+def cached_or_render(
+    request: Request | HttpRequest, version: str, render: Callable[[], Rendered]
+) -> HttpResponse | Rendered:
     """The cached response for ``request`` at ``version``, or ``render()``'s, stored once rendered if it is a 200."""
     if not settings.API_RESPONSE_CACHE:
         return render()
     key = response_key(request, version)
     hit: dict[str, Any] | None = cache.get(key)
     if hit is not None:
-        response = HttpResponse(hit["content"], status=200)
+        cached = HttpResponse(hit["content"], status=200)
         for name, value in hit["headers"].items():
-            response[name] = value
-        return response
+            cached[name] = value
+        return cached
     response = render()
 
-    def store(rendered: Response) -> None:
+    def store(rendered: SimpleTemplateResponse) -> None:
         if rendered.status_code == 200:
             headers = {name: rendered[name] for name in KEPT_HEADERS if rendered.has_header(name)}
             cache.set(key, {"content": rendered.content, "headers": headers}, settings.API_CACHE_MAX_AGE)
 
-    response.add_post_render_callback(store)
+    if isinstance(response, SimpleTemplateResponse):
+        response.add_post_render_callback(store)
     return response

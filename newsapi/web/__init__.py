@@ -1,0 +1,1 @@
+"""The public web edition: pages, sitemaps, feeds and the app-link files."""

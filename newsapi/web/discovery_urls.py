@@ -1,0 +1,21 @@
+"""Routes of the web edition's machine-read side: sitemaps, feeds and the app-link files.
+
+Included from ``config.urls`` before the pages' routes, so ``/<edition>/feed/rss/`` is a
+feed and never taken for a page.
+"""
+
+from django.urls import path
+
+from newsapi.web import feeds, sitemaps, wellknown
+
+urlpatterns = [
+    path(".well-known/assetlinks.json", wellknown.assetlinks, name="assetlinks"),
+    path(".well-known/apple-app-site-association", wellknown.apple_association, name="apple-app-site-association"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
+    path("sitemap-news.xml", sitemaps.sitemap_news, name="sitemap-news"),
+    path("sitemap-<str:edition>.xml", sitemaps.sitemap_edition, name="sitemap-edition"),
+    path("<str:edition>/feed/rss/", feeds.feed_rss, name="feed-edition-rss"),
+    path("<str:edition>/feed/atom/", feeds.feed_atom, name="feed-edition-atom"),
+    path("<str:edition>/<str:section>/feed/rss/", feeds.feed_rss, name="feed-section-rss"),
+    path("<str:edition>/<str:section>/feed/atom/", feeds.feed_atom, name="feed-section-atom"),
+]
