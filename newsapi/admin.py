@@ -211,7 +211,7 @@ class ArticleAdmin(HistoryWithDiff, SavesThroughServices, admin.ModelAdmin[Artic
         (None, {"fields": ["edition", "section", "title", "slug", "summary", "body_html"]}),
         ("Picture", {"fields": ["picture", "picture_file", "image", "picture_caption", "picture_credit",
                                 "picture_alt"]}),
-        ("Labels", {"fields": ["tags", "authors", "credit", "translation_of", "translations"]}),
+        ("Labels", {"fields": ["tags", "authors", "credit", "translation_of", "translations", "correction_note"]}),
         ("Publishing", {"fields": ["is_breaking", "send_alert", "publish_at", "status", "published_at", "updated_at",
                                    "unpublished_reason"]}),
     ]  # fmt: skip

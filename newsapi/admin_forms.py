@@ -37,7 +37,10 @@ BODY_EDITOR = {
 }
 
 # Fields whose text is in the article's language: they follow the edition's direction.
-TEXT_FIELDS = ("title", "slug", "summary", "body_html", "credit", "picture_caption", "picture_credit", "picture_alt")
+TEXT_FIELDS = (
+    "title", "slug", "summary", "body_html", "credit", "correction_note", "picture_caption", "picture_credit",
+    "picture_alt",
+)  # fmt: skip
 
 
 class ArticleChoiceWidget(forms.Select):
@@ -103,7 +106,7 @@ class ArticleForm(forms.ModelForm[Article]):
         model = Article
         fields = [
             "edition", "section", "title", "slug", "summary", "body_html", "tags", "authors", "credit", "image",
-            "is_breaking", "send_alert", "publish_at",
+            "is_breaking", "send_alert", "publish_at", "correction_note",
         ]  # fmt: skip
         widgets = {"body_html": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable")}
 

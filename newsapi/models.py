@@ -176,6 +176,11 @@ class Article(models.Model):
     publish_at = models.DateTimeField(null=True, blank=True, help_text="When a scheduled article goes live.")
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     unpublished_reason = models.CharField(max_length=200, blank=True, editable=False)
+    correction_note = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Shown to readers under a corrected story, e.g. “An earlier version gave the wrong death toll.”",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

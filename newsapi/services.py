@@ -40,7 +40,7 @@ SLUG_MAX_LENGTH = 80
 EDITABLE_FIELDS = frozenset(
     {
         "edition", "section", "title", "slug", "summary", "body_html", "credit", "image", "is_breaking",
-        "send_alert", "publish_at", "translation_group", "tags", "authors",
+        "send_alert", "publish_at", "translation_group", "tags", "authors", "correction_note",
     }
 )  # fmt: skip
 
@@ -73,6 +73,7 @@ def article_create(
     tags: Iterable[Tag] = (),
     authors: Iterable[Author] = (),
     translation_group: uuid.UUID | None = None,
+    correction_note: str = "",
 ) -> Article:
     """A new draft in ``edition``, written by ``by``. The body is sanitised when it is saved; nothing is visible yet.
 
@@ -98,6 +99,7 @@ def article_create(
         send_alert=send_alert,
         publish_at=publish_at,
         translation_group=translation_group or uuid.uuid4(),
+        correction_note=correction_note.strip(),
         created_by=recorded_user(by),
     )
     tags = list(tags)

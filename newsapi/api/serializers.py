@@ -166,7 +166,9 @@ class ArticleFullSerializer(ArticleCardSerializer):
     translations = serializers.SerializerMethodField()
 
     class Meta(ArticleCardSerializer.Meta):
-        fields = [*ArticleCardSerializer.Meta.fields, "body_html", "authors", "related", "translations"]
+        fields = [
+            *ArticleCardSerializer.Meta.fields, "body_html", "correction_note", "authors", "related", "translations",
+        ]  # fmt: skip
         read_only_fields = fields
 
     @extend_schema_field(ArticleCardSerializer(many=True))
@@ -180,6 +182,7 @@ class ArticleFullSerializer(ArticleCardSerializer):
     def to_representation(self, instance: Article) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["body_html"] = instance.body_html
+        data["correction_note"] = instance.correction_note
         data["authors"] = [{"slug": author.slug, "name": author.name} for author in instance.authors.all()]
         data["related"] = self.get_related(instance)
         data["translations"] = self.get_translations(instance)

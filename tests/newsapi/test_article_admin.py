@@ -10,7 +10,7 @@ from django_prose_editor.config import allowlist_from_extensions, expand_extensi
 from backend.roles import EDITOR, REPORTER
 from newsapi import services
 from newsapi.admin_forms import BODY_EDITOR
-from newsapi.models import Article, ArticleStatus, Image, Section
+from newsapi.models import Article, ArticleStatus, Image, Section, article_web_url
 from newsapi.sanitize import ALLOWED_TAGS, sanitize_html
 from notifications.models import Alert, AlertState
 from tests.factories import (
@@ -350,3 +350,21 @@ def test_editing_the_caption_on_the_article_page_updates_its_picture(client):
 
     article.image.refresh_from_db()
     assert article.image.caption == "New caption"
+
+
+def test_a_correction_keeps_the_article_published_and_shows_its_note_to_readers(client):
+    logged_in(client, EDITOR)
+    article = published_article(title="Quake toll rises to 12")
+    before = article.updated_at
+
+    client.post(
+        change_url(article),
+        form_data(article, title="Quake toll rises to 14", correction_note="An earlier version gave the toll as 12."),
+    )
+
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.PUBLISHED and article.updated_at > before
+    detail = client.get(f"/api/v1/articles/{article.pk}/").json()
+    assert detail["correction_note"] == "An earlier version gave the toll as 12."
+    page = client.get(article_web_url(article)).content.decode()
+    assert 'id="correction"' in page and "An earlier version gave the toll as 12." in page

@@ -24,7 +24,7 @@ CARD_FIELDS = {
     "id", "slug", "language", "dir", "title", "summary", "section", "tags", "image", "credit",
     "is_breaking", "published_at", "updated_at", "url", "reading_time_minutes",
 }  # fmt: skip
-FULL_FIELDS = CARD_FIELDS | {"body_html", "authors", "related", "translations"}
+FULL_FIELDS = CARD_FIELDS | {"body_html", "correction_note", "authors", "related", "translations"}
 NOW = timezone.now().replace(microsecond=0)
 
 

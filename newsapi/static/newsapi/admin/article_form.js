@@ -3,7 +3,7 @@
    Data comes from the JSON block #article-editions (no inline script: CSP script-src 'self'). */
 "use strict";
 (function () {
-  const TEXT_FIELDS = ["title", "slug", "summary", "body_html", "credit", "picture_caption", "picture_credit", "picture_alt"];
+  const TEXT_FIELDS = ["title", "slug", "summary", "body_html", "credit", "correction_note", "picture_caption", "picture_credit", "picture_alt"];
 
   function editions() {
     const data = document.getElementById("article-editions");
