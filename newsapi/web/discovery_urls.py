@@ -6,7 +6,7 @@ feed and never taken for a page.
 
 from django.urls import path
 
-from newsapi.web import feeds, sitemaps, wellknown
+from newsapi.web import converters, feeds, sitemaps, wellknown  # noqa: F401 - converters registers edition_code
 
 urlpatterns = [
     path(".well-known/assetlinks.json", wellknown.assetlinks, name="assetlinks"),
@@ -14,8 +14,8 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
     path("sitemap-news.xml", sitemaps.sitemap_news, name="sitemap-news"),
     path("sitemap-<str:edition>.xml", sitemaps.sitemap_edition, name="sitemap-edition"),
-    path("<str:edition>/feed/rss/", feeds.feed_rss, name="feed-edition-rss"),
-    path("<str:edition>/feed/atom/", feeds.feed_atom, name="feed-edition-atom"),
-    path("<str:edition>/<str:section>/feed/rss/", feeds.feed_rss, name="feed-section-rss"),
-    path("<str:edition>/<str:section>/feed/atom/", feeds.feed_atom, name="feed-section-atom"),
+    path("<edition_code:edition>/feed/rss/", feeds.feed_rss, name="feed-edition-rss"),
+    path("<edition_code:edition>/feed/atom/", feeds.feed_atom, name="feed-edition-atom"),
+    path("<edition_code:edition>/<slug:section>/feed/rss/", feeds.feed_rss, name="feed-section-rss"),
+    path("<edition_code:edition>/<slug:section>/feed/atom/", feeds.feed_atom, name="feed-section-atom"),
 ]

@@ -9,26 +9,10 @@ here would match it with a slash added. Other paths without the trailing slash m
 nothing here, so ``APPEND_SLASH`` still redirects them to the page.
 """
 
-from django.urls import path, re_path, register_converter
+from django.urls import path, re_path
 
 from newsapi.web import views
-
-EDITION_CODE = r"(?!api/)[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?"
-
-
-class EditionCodeConverter:
-    """The shape of ``Edition.code`` (a BCP 47 language tag); whether it exists is the view's question."""
-
-    regex = EDITION_CODE
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(EditionCodeConverter, "edition_code")
+from newsapi.web.converters import EDITION_CODE
 
 urlpatterns = [
     path("<edition_code:edition>/", views.home_page, name="web-home"),
