@@ -6,7 +6,8 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend import health
-from backend.api.errors import api_handler404, api_handler500
+from backend.api.errors import api_handler500
+from newsapi.web.views import page_not_found
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -31,5 +32,5 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve_media),
     ]
 
-handler404 = api_handler404
+handler404 = page_not_found
 handler500 = api_handler500

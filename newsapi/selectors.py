@@ -27,6 +27,7 @@ from newsapi.models import (
     Article,
     ArticleStatus,
     ArticleViewCount,
+    Author,
     Edition,
     ImageRendition,
     Section,
@@ -328,7 +329,10 @@ def news_sitemap_articles(*, since: datetime) -> QuerySet[Article]:
 
 
 def feed_articles(*, edition: Edition, section: Section | None = None, limit: int) -> list[Article]:
-    """The ``limit`` newest published articles of ``edition`` (and ``section``) for a feed, in one query.
+    """The ``limit`` newest published articles of ``edition`` (and ``section``) for a feed, in three queries.
+
+    Each carries ``section_name`` in the edition's language, its tags and its authors (the items' categories
+    and author).
 
     The image's width and height are loaded with its file: ``ImageField`` reads its dimension fields as each
     row loads, and deferred ones would cost a query each.
@@ -339,6 +343,11 @@ def feed_articles(*, edition: Edition, section: Section | None = None, limit: in
     return list(
         queryset.select_related("edition", "section", "image")
         .only(*LOCATION_FIELDS, "title", "summary", "image__file", "image__width", "image__height")
+        .annotate(section_name=_section_name(edition_ref=OuterRef("edition"), section_ref=OuterRef("section")))
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("id", "name")),
+            Prefetch("authors", queryset=Author.objects.only("id", "name")),
+        )
         .order_by("-published_at", "-id")[:limit]
     )
 

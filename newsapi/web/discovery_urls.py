@@ -1,4 +1,4 @@
-"""Routes of the web edition's machine-read side: sitemaps, feeds and the app-link files.
+"""Routes of the web edition's machine-read side: the site root, robots.txt, sitemaps, feeds and the app-link files.
 
 Included from ``config.urls`` before the pages' routes, so ``/<edition>/feed/rss/`` is a
 feed and never taken for a page.
@@ -6,9 +6,11 @@ feed and never taken for a page.
 
 from django.urls import path
 
-from newsapi.web import converters, feeds, sitemaps, wellknown  # noqa: F401 - converters registers edition_code
+from newsapi.web import converters, feeds, sitemaps, views, wellknown  # noqa: F401 - converters registers edition_code
 
 urlpatterns = [
+    path("", views.site_root, name="web-root"),
+    path("robots.txt", wellknown.robots_txt, name="robots-txt"),
     path(".well-known/assetlinks.json", wellknown.assetlinks, name="assetlinks"),
     path(".well-known/apple-app-site-association", wellknown.apple_association, name="apple-app-site-association"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),

@@ -3,7 +3,8 @@
 Each feed holds the newest published articles (never drafts, scheduled or withdrawn ones),
 in the edition's language, linking to the canonical ``article_web_url``. The hero image,
 when there is one, travels as an enclosure (``<enclosure>`` in RSS, ``rel="enclosure"`` in
-Atom), which feed readers and aggregators show as the story's picture.
+Atom), which feed readers and aggregators show as the story's picture; the section and tags
+are its categories, and the byline its author.
 """
 
 import mimetypes
@@ -84,6 +85,14 @@ class RssArticleFeed(Feed[Article, FeedSubject]):
 
     def item_updateddate(self, item: Article) -> datetime:
         return item.updated_at
+
+    def item_author_name(self, item: Article) -> str:
+        """The byline, or the publication for agency copy without one (Atom requires an author)."""
+        return ", ".join(author.name for author in item.authors.all()) or settings.SITE_NAME
+
+    def item_categories(self, item: Article) -> list[str]:
+        """The section in the edition's language, then the tags: ``<category>`` in RSS, ``<category term>`` in Atom."""
+        return [item.section_name, *(tag.name for tag in item.tags.all())]  # type: ignore[attr-defined]
 
     def item_enclosures(self, item: Article) -> list[Enclosure]:
         """The hero image by its URL; its size is given as 0 (unknown) rather than asking the storage per item."""

@@ -98,7 +98,7 @@ def _sitemap_url(name: str) -> str:
 
 
 def sitemap_index(request: HttpRequest) -> HttpResponseBase:
-    """``/sitemap.xml``: one entry per page of each edition's sitemap, then the Google News sitemap."""
+    """``/sitemap.xml``: one entry per page of each edition's sitemap, then per page of the Google News sitemap."""
 
     def render() -> HttpResponseBase:
         entries = []
@@ -107,7 +107,11 @@ def sitemap_index(request: HttpRequest) -> HttpResponseBase:
             entries.append(SitemapIndexItem(url, stats["latest"]))
             for page in range(2, ceil(stats["count"] / SITEMAP_PAGE_SIZE) + 1):
                 entries.append(SitemapIndexItem(f"{url}?p={page}", stats["latest"]))
-        entries.append(SitemapIndexItem(_sitemap_url("news"), None))
+        news = _sitemap_url("news")
+        entries.append(SitemapIndexItem(news, None))
+        news_count = NewsSitemap().items().count()
+        for page in range(2, ceil(news_count / NEWS_PAGE_SIZE) + 1):
+            entries.append(SitemapIndexItem(f"{news}?p={page}", None))
         return TemplateResponse(
             request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml; charset=utf-8"
         )

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils import timezone, translation
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from backend.api.errors import api_handler404, is_api_request
 from backend.api.http_cache import public_cache
 from backend.api.pagination import Keyset, Page, paginate
 from backend.api.response_cache import cached_or_render
@@ -45,6 +46,65 @@ def _edition(code: str) -> Edition:
     if edition is None:
         raise Http404("No edition has this code.")
     return edition
+
+
+def reader_edition(request: HttpRequest) -> Edition | None:
+    """The edition in the language the reader's browser asks for first, else the default edition.
+
+    ``Accept-Language`` ranges are tried by their weight, each by its full tag and then its
+    base language (``ckb-IQ`` finds ``ckb``); ``*`` and unknown languages fall through.
+    """
+    editions = list(selectors.edition_list())
+    if not editions:
+        return None
+    by_code = {edition.code.lower(): edition for edition in editions}
+    for tag in _accepted_languages(request.headers.get("Accept-Language", "")):
+        found = by_code.get(tag) or by_code.get(tag.split("-")[0])
+        if found is not None:
+            return found
+    return next((edition for edition in editions if edition.is_default), editions[0])
+
+
+def _accepted_languages(header: str) -> list[str]:
+    """The language tags of an ``Accept-Language`` header, most wanted first (RFC 9110 section 12.5.4)."""
+    weighted = []
+    for position, item in enumerate(header[:500].split(",")):
+        tag, _, params = item.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag and weight > 0:
+            weighted.append((-weight, position, tag.lower()))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+@require_safe
+def site_root(request: HttpRequest) -> HttpResponseBase:
+    """``/``: the front page of the reader's edition (a temporary redirect, as it depends on the browser)."""
+    edition = reader_edition(request)
+    if edition is None:
+        raise Http404("No edition exists yet.")
+    response = HttpResponseRedirect(f"/{edition.code}/")
+    response["Vary"] = "Accept-Language"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponseBase:
+    """The project's 404: problem+json under ``/api/``, else a page in the reader's edition's language.
+
+    Reached for addresses no route takes and for an edition code that names no edition
+    (``/xx/``); the language is the browser's when an edition has it, else the default's.
+    """
+    edition = None if is_api_request(request) else reader_edition(request)
+    if edition is None:
+        return api_handler404(request, exception)
+    response = _error(request, edition, 404)
+    response["Vary"] = "Accept-Language"
+    return response
 
 
 def _app_links() -> dict[str, dict[str, str]]:

@@ -15,7 +15,8 @@ following redirects and expects JSON at a path with no extension.
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.urls import reverse
 
 from backend.api.http_cache import public_cache
 
@@ -61,3 +62,18 @@ def assetlinks(request: HttpRequest) -> HttpResponseBase:
 
 def apple_association(request: HttpRequest) -> HttpResponseBase:
     return public_cache(JsonResponse(apple_app_site_association()), keys=WELL_KNOWN_KEYS)
+
+
+def robots_txt(request: HttpRequest) -> HttpResponseBase:
+    """Crawl the pages, not the API or the editor site; the sitemaps say where the stories are."""
+    site = settings.SITE_URL
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "",
+        f"Sitemap: {site}{reverse('sitemap-index')}",
+        f"Sitemap: {site}{reverse('sitemap-news')}",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    return public_cache(response, keys=WELL_KNOWN_KEYS)

@@ -11,7 +11,15 @@ from django.utils import timezone
 from newsapi.models import Article, article_web_url
 from newsapi.services import article_schedule, article_unpublish
 from newsapi.web import feeds, sitemaps
-from tests.factories import ArticleFactory, ImageFactory, SectionFactory, edition, published_article
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    TagFactory,
+    edition,
+    published_article,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +109,20 @@ def test_edition_sitemaps_are_paged_and_the_index_names_every_page(client, monke
     assert client.get("/sitemap-en.xml?p=x").status_code == 404
 
 
+def test_index_names_every_page_of_the_news_sitemap(client, monkeypatch):
+    monkeypatch.setattr(sitemaps, "NEWS_PAGE_SIZE", 2)
+    monkeypatch.setattr(sitemaps.NewsSitemap, "limit", 2)
+    made = [published_article(published_at=timezone.now() - timedelta(minutes=n)) for n in range(5)]
+    index = locations(xml(client.get("/sitemap.xml")))
+    news = [f"{SITE}/sitemap-news.xml", f"{SITE}/sitemap-news.xml?p=2", f"{SITE}/sitemap-news.xml?p=3"]
+    assert index[-3:] == news
+    seen = []
+    for location in news:
+        seen += locations(xml(client.get(location.removeprefix(SITE))))
+    assert sorted(seen) == sorted(article_web_url(article) for article in made)
+    assert client.get("/sitemap-news.xml?p=4").status_code == 404
+
+
 def test_unknown_edition_sitemap_is_404(client):
     assert client.get("/sitemap-xx.xml").status_code == 404
 
@@ -138,7 +160,7 @@ def test_sitemaps_are_publicly_cacheable(client, stories):
 
 
 # Queries on a cache miss, the content version's read included; a hit costs that read alone.
-SITEMAP_BUDGETS = {"/sitemap.xml": 2, "/sitemap-en.xml": 4, "/sitemap-news.xml": 3}
+SITEMAP_BUDGETS = {"/sitemap.xml": 3, "/sitemap-en.xml": 4, "/sitemap-news.xml": 3}
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -187,6 +209,24 @@ def test_section_feed_holds_only_that_section(client):
         assert feed.feed.link == f"{SITE}/en/sport/"
 
 
+def test_feed_items_carry_the_byline_section_and_tags(client):
+    section = SectionFactory(slug="politics", names={"en": "Politics", "ckb": "سیاسەت"})
+    bylined = published_article(section=section, published_at=timezone.now() - timedelta(minutes=1))
+    bylined.authors.set([AuthorFactory(name="Rewan Ali"), AuthorFactory(name="Sara Khan")])
+    bylined.tags.set([TagFactory(name="Elections"), TagFactory(name="Baghdad")])
+    published_article(section=section, published_at=timezone.now() - timedelta(minutes=2))
+    for kind in ("rss", "atom"):
+        first, agency = parsed_feed(client, f"/en/feed/{kind}/").entries
+        assert first.author == "Rewan Ali, Sara Khan"
+        assert [term.term for term in first.tags] == ["Politics", "Baghdad", "Elections"]
+        assert agency.author == "Newsline Daily"
+        assert [term.term for term in agency.tags] == ["Politics"]
+    sorani = published_article(edition=edition("ckb"), section=section)
+    (entry,) = parsed_feed(client, "/ckb/feed/rss/").entries
+    assert entry.link == article_web_url(sorani)
+    assert entry.tags[0].term == "سیاسەت"
+
+
 def test_feed_carries_the_hero_image_as_an_enclosure(client):
     story = published_article(image=ImageFactory())
     rss = parsed_feed(client, "/en/feed/rss/")
@@ -224,7 +264,8 @@ def test_feeds_are_publicly_cacheable(client, stories):
     assert response.has_header("Last-Modified")
 
 
-FEED_BUDGETS = {"/en/feed/rss/": 3, "/en/world/feed/atom/": 4}
+# The content version, the edition (and section), the articles, their tags and their authors.
+FEED_BUDGETS = {"/en/feed/rss/": 5, "/en/world/feed/atom/": 6}
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -292,6 +333,17 @@ def test_apple_association_opens_article_paths_in_the_app(client, settings):
     excluded = [component["/"] for component in components[:-1] if component.get("exclude")]
     assert len(excluded) == len(components) - 1
     assert "/api/*" in excluded and "/admin/*" in excluded
+
+
+def test_robots_txt_names_the_sitemaps_and_keeps_crawlers_off_the_api_and_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /admin/", "Disallow: /api/"} <= set(lines)
+    assert {f"Sitemap: {SITE}/sitemap.xml", f"Sitemap: {SITE}/sitemap-news.xml"} <= set(lines)
+    assert "Allow" not in response.content.decode().replace("Disallow", "")
 
 
 def test_apple_association_is_served_without_a_redirect_or_extension(client):

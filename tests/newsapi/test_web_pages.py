@@ -6,7 +6,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsapi.images import image_generate_renditions
 from newsapi.models import AppPlatform, AppRelease, ArticleViewCount, ImageRendition
@@ -318,6 +318,43 @@ def test_bad_paths_and_parameters_are_404_or_400_pages_in_the_edition_language(c
         assert response.status_code == status, path
         assert response["Content-Type"].startswith("text/html"), path
         assert parse(response).html == {"lang": "ckb", "dir": "rtl"}, path
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "lang", "direction"),
+    [
+        ("", "en", "ltr"),
+        ("ckb-IQ,ckb;q=0.9,en;q=0.5", "ckb", "rtl"),
+        ("fr-FR, ar;q=0.8, en;q=0.7", "ar", "rtl"),
+        ("en;q=0.2, ckb;q=0.9", "ckb", "rtl"),
+        ("ckb;q=0, en", "en", "ltr"),
+        ("*;q=x, ;;, ar", "ar", "rtl"),
+    ],
+)
+def test_unknown_edition_is_a_404_page_in_the_readers_language(client, accept_language, lang, direction):
+    for path in ("/xx/", "/zz/world/1/slug/", "/no/such/place/"):
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE=accept_language)
+        assert response.status_code == 404, path
+        assert response["Content-Type"].startswith("text/html"), path
+        assert parse(response).html == {"lang": lang, "dir": direction}, path
+        assert "Accept-Language" in response["Vary"]
+        assert not response.get("Cache-Control", "").startswith("public")
+
+
+def test_unknown_edition_404_is_translated(client):
+    body = client.get("/xx/", HTTP_ACCEPT_LANGUAGE="ckb").content.decode()
+    assert "Page not found" not in body
+    with translation.override("ckb"):
+        assert translation.gettext("Page not found") in body
+
+
+def test_site_root_sends_readers_to_their_edition(client):
+    assert client.get("/")["Location"] == "/en/"
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ckb-IQ, en;q=0.5")
+    assert response.status_code == 302
+    assert response["Location"] == "/ckb/"
+    assert response["Vary"] == "Accept-Language"
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_unknown_edition_and_api_paths_keep_their_handlers(client):
