@@ -3,11 +3,13 @@
 Views describe what a response depends on with ``public_cache``; the middleware
 hashes the final bytes (after compression, so each encoding has its own strong
 validator) and answers a matching ``If-None-Match``/``If-Modified-Since`` with 304.
+The keys are what ``backend.purge`` purges when the content they name changes.
 """
 
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -22,16 +24,40 @@ def public_cache(
     keys: Iterable[str],
     last_modified: datetime | None = None,
     max_age: int | None = None,
+    browsers_revalidate: bool = False,
 ) -> HttpResponseBase:
-    """Mark ``response`` cacheable by apps and CDNs, purgeable by any of ``keys``."""
+    """Mark ``response`` cacheable by apps and CDNs, purgeable by any of ``keys``.
+
+    With ``browsers_revalidate`` (the web pages) only shared caches keep it for ``max_age``
+    (``s-maxage``; a purge reaches them); a browser, which no purge reaches, asks again every
+    time and gets a 304 while nothing changed, so a withdrawn story is never shown from it.
+    """
     max_age = settings.API_CACHE_MAX_AGE if max_age is None else max_age
-    swr = settings.API_CACHE_STALE_WHILE_REVALIDATE
-    response["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={swr}"
-    response["Surrogate-Key"] = " ".join(dict.fromkeys(keys))
+    if browsers_revalidate:
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={max_age}"
+    else:
+        swr = settings.API_CACHE_STALE_WHILE_REVALIDATE
+        response["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={swr}"
+    response["Surrogate-Key"] = " ".join(dict.fromkeys(surrogate_key(key) for key in keys))
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     patch_vary_headers(response, ["Accept-Encoding"])
     return response
+
+
+def surrogate_key(key: str) -> str:
+    """``key`` as it travels in headers: ASCII without spaces or commas (tag slugs may be Sorani or Arabic).
+
+    Django would MIME-encode a whole header holding one non-Latin-1 character, and every key in it
+    would be lost to the cache; percent-encoding each key keeps them all. Responses and purges
+    (``backend.purge``) both pass their keys through here, so they always agree.
+    """
+    return quote(key.strip(), safe="")
+
+
+def cache_tag(surrogate_keys: str) -> str:
+    """The ``Cache-Tag`` header Cloudflare reads: the same keys, comma-separated."""
+    return ",".join(surrogate_keys.split())
 
 
 def strong_etag(content: bytes) -> str:
@@ -44,6 +70,10 @@ class ConditionalGetMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
+        if settings.CACHE_PURGER == "cloudflare" and response.has_header("Surrogate-Key"):
+            # Here rather than in public_cache: responses replayed from the response caches
+            # keep a fixed list of headers, and every one of them passes through here.
+            response["Cache-Tag"] = cache_tag(response["Surrogate-Key"])
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         if not isinstance(response, HttpResponse) or response.streaming:

@@ -3,7 +3,8 @@
 Each page is rendered at once inside its edition's language and the newsroom's time zone
 (a ``TemplateResponse`` left to render later would render after both are reset), then goes
 through the API's response cache and caching headers: a withdrawal moves the content
-version, so no page holding a withdrawn story is served again from here. Error pages (400,
+version, so no page holding a withdrawn story is served again from here. Browsers are told to
+revalidate every time (``s-maxage`` for shared caches only): no purge reaches a browser. Error pages (400,
 404, 410) are rendered in the edition's language and never marked public.
 """
 
@@ -213,7 +214,7 @@ def _home(request: HttpRequest, edition: Edition) -> TemplateResponse:
     }
     response = _render(request, edition, "web/home.html", context)
     # No Last-Modified, as the API's home: the breaking strip and most read change with the clock.
-    public_cache(response, keys=_keys(edition, f"home-{edition.code}", articles=feed["top"]))
+    public_cache(response, keys=_keys(edition, f"home-{edition.code}", articles=feed["top"]), browsers_revalidate=True)
     return response
 
 
@@ -259,7 +260,7 @@ def _article(request: HttpRequest, code: str, section: str, pk: int, slug: str) 
     response = _render(request, edition, "web/article.html", context)
     keys = _keys(edition, f"article-{article.pk}", f"section-{article.section.slug}", articles=related)
     # No Last-Modified: "Most read" changes with every view, not with edits (the ETag still gives 304s).
-    return public_cache(response, keys=keys)
+    return public_cache(response, keys=keys, browsers_revalidate=True)
 
 
 def _android_intent(canonical: str, *, fallback: str) -> str:
@@ -345,6 +346,7 @@ def _listing(
         response,
         keys=_keys(edition, *keys, articles=page.items),
         last_modified=selectors.edition_last_modified(edition=edition),
+        browsers_revalidate=True,
     )
     return response
 
@@ -393,7 +395,7 @@ def _search(request: HttpRequest, edition: Edition) -> TemplateResponse:
     raw = request.GET.get("q", "")
     if not raw.strip():
         response = _render(request, edition, "web/list.html", {"kind": "search", "query": "", "cards": []})
-        public_cache(response, keys=_keys(edition, f"search-{edition.code}"))
+        public_cache(response, keys=_keys(edition, f"search-{edition.code}"), browsers_revalidate=True)
         return response
     params = SearchParams(data={"lang": edition.code, "q": raw})
     if not params.is_valid():
