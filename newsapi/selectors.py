@@ -65,17 +65,20 @@ def _section_name(*, edition_ref: Any, section_ref: Any = None) -> Coalesce:
     return Coalesce(Subquery(names.values("name")[:1]), fallback, output_field=CharField())
 
 
-def _with_card_relations(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """Everything a card needs, in a fixed number of queries whatever the page size."""
-    return (
+def _with_card_relations(queryset: QuerySet[Article], *, tags: bool = True) -> QuerySet[Article]:
+    """Everything a card needs, in a fixed number of queries whatever the page size.
+
+    The web pages' cards show no tags and pass ``tags=False``, saving their query.
+    """
+    queryset = (
         queryset.select_related("edition", "section", "image")
         .defer(*CARD_DEFERRED)
         .annotate(section_name=_section_name(edition_ref=OuterRef("edition"), section_ref=OuterRef("section")))
-        .prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.only("id", "slug", "name")),
-            Prefetch("image__renditions", queryset=ImageRendition.objects.all()),
-        )
+        .prefetch_related(Prefetch("image__renditions", queryset=ImageRendition.objects.all()))
     )
+    if tags:
+        queryset = queryset.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "slug", "name")))
+    return queryset
 
 
 def article_cards(
@@ -108,7 +111,7 @@ def article_detail(*, article_id: int) -> Article | None:
     return queryset.prefetch_related("authors").first()
 
 
-def article_related(*, article: Article) -> list[Article]:
+def article_related(*, article: Article, with_tags: bool = True) -> list[Article]:
     """The "see more" strip: same edition, sharing a tag or the section, newest first, never itself."""
     tag_ids = [tag.pk for tag in article.tags.all()]
     queryset = (
@@ -118,7 +121,7 @@ def article_related(*, article: Article) -> list[Article]:
         .exclude(pk=article.pk)
         .distinct()
     )
-    return list(_with_card_relations(queryset).order_by("-published_at", "-id")[:RELATED_LIMIT])
+    return list(_with_card_relations(queryset, tags=with_tags).order_by("-published_at", "-id")[:RELATED_LIMIT])
 
 
 def article_translations(*, article: Article) -> list[dict[str, Any]]:
@@ -160,20 +163,19 @@ def home_feed(*, edition: Edition, now: datetime | None = None) -> dict[str, Any
     }
 
 
-def articles_most_read(
+def most_read_ranking(
     *,
     edition: Edition,
     window: timedelta,
     section: Section | None = None,
     limit: int = 10,
     now: datetime | None = None,
-) -> list[Article]:
-    """The ``limit`` most viewed published cards of ``edition`` (and ``section``) over ``window``.
+) -> dict[int, int]:
+    """Views by article id, the ``limit`` most viewed published articles of ``edition`` over ``window``, in order.
 
-    Each card carries ``view_count``. Counts are kept per hour, so the window starts at the
-    beginning of the hour holding ``now - window`` (a "1h" window always covers the last full
-    hour too). Most views first, then the newest. One aggregate query, then the usual card
-    queries by id; an article withdrawn after it was counted is left out by both.
+    Counts are kept per hour, so the window starts at the beginning of the hour holding
+    ``now - window`` (a "1h" window always covers the last full hour too). Most views first,
+    then the newest. One aggregate query.
     """
     now = now or timezone.now()
     since = (now - window).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
@@ -186,14 +188,45 @@ def articles_most_read(
         .annotate(views=Sum("count"))
         .order_by("-views", "-article__published_at", "-article_id")[:limit]
     )
-    counts = {row["article_id"]: row["views"] for row in top}
+    return {row["article_id"]: row["views"] for row in top}
+
+
+def articles_most_read(
+    *,
+    edition: Edition,
+    window: timedelta,
+    section: Section | None = None,
+    limit: int = 10,
+    now: datetime | None = None,
+) -> list[Article]:
+    """The ``limit`` most viewed published cards of ``edition`` (and ``section``) over ``window``.
+
+    Each card carries ``view_count``: ``most_read_ranking``, then the usual card queries by
+    id; an article withdrawn after it was counted is left out by both.
+    """
+    counts = most_read_ranking(edition=edition, window=window, section=section, limit=limit, now=now)
     if not counts:
         return []
     cards = {article.pk: article for article in article_cards(edition=edition).filter(pk__in=counts)}
+    return _in_ranking(counts, cards)
+
+
+def article_titles_ranked(*, ranking: dict[int, int]) -> list[Article]:
+    """The published articles of ``ranking`` (from ``most_read_ranking``) in its order, with title and location only.
+
+    One narrow query; each carries ``view_count``, and one withdrawn since it was ranked is left out.
+    """
+    if not ranking:
+        return []
+    rows = Article.objects.published().select_related("edition", "section").only(*LOCATION_FIELDS, "title")
+    return _in_ranking(ranking, {article.pk: article for article in rows.filter(pk__in=ranking)})
+
+
+def _in_ranking(counts: dict[int, int], articles: dict[int, Article]) -> list[Article]:
     ranked = []
     for article_id, views in counts.items():
-        article = cards.get(article_id)
-        if article is not None:  # withdrawn between the two queries
+        article = articles.get(article_id)
+        if article is not None:  # withdrawn since it was counted
             article.view_count = views  # type: ignore[attr-defined]
             ranked.append(article)
     return ranked

@@ -14,9 +14,11 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext_lazy
@@ -108,31 +110,62 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return response
 
 
-def _app_links() -> dict[str, dict[str, str]]:
-    """Store link and version per platform: the admin's app releases, else the settings the API falls back on."""
-    releases = selectors.app_releases()
-    links = {}
-    for platform in (AppPlatform.ANDROID, AppPlatform.IOS):
-        release = releases.get(platform)
-        links[str(platform)] = {
-            "url": release.store_url if release else settings.APP_STORE_URLS[platform],
-            "version": release.latest_version if release else settings.APP_LATEST_VERSION[platform],
+def _site_frame(edition: Edition) -> dict[str, Any]:
+    """What every page around the story shows: the section menu in the edition's language and the store links
+    (the admin's app releases, else the settings the API falls back on).
+
+    Both change a few times a year, so they are kept in the shared cache for ``API_CACHE_MAX_AGE``
+    (the time a reader's page may already be that old) instead of two queries on every page.
+    """
+    key = f"web-frame:{edition.code}"
+    frame: dict[str, Any] | None = cache.get(key)
+    if frame is None:
+        releases = selectors.app_releases()
+        apps = {}
+        for platform in (AppPlatform.ANDROID, AppPlatform.IOS):
+            release = releases.get(platform)
+            apps[str(platform)] = {
+                "url": release.store_url if release else settings.APP_STORE_URLS[platform],
+                "version": release.latest_version if release else settings.APP_LATEST_VERSION[platform],
+            }
+        code = edition.code
+        frame = {
+            "apps": apps,
+            # Addresses reversed once here, not by {% url %} on every page.
+            "links": {
+                "home": reverse("web-home", args=[code]),
+                "search": reverse("web-search", args=[code]),
+                "rss": reverse("feed-edition-rss", args=[code]),
+                "atom": reverse("feed-edition-atom", args=[code]),
+            },
+            "nav_sections": [
+                {"slug": item.slug, "name": item.name, "path": reverse("web-section", args=[code, item.slug])}  # type: ignore[attr-defined]
+                for item in selectors.section_list(edition=edition)
+            ],
         }
-    return links
+        cache.set(key, frame, settings.API_CACHE_MAX_AGE)
+    return frame
 
 
 def _render(
-    request: HttpRequest, edition: Edition, template: str, context: dict[str, Any], *, status: int = 200
+    request: HttpRequest,
+    edition: Edition,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    frame: dict[str, Any] | None = None,
 ) -> TemplateResponse:
     """Render ``template`` now, in ``edition``'s language and direction and the newsroom's clock."""
+    frame = frame or _site_frame(edition)
     base = {
         "edition": edition,
         "site_name": settings.SITE_NAME,
-        "nav_sections": list(selectors.section_list(edition=edition)),
+        "nav_sections": frame["nav_sections"],
+        "links": frame["links"],
+        "apps": frame["apps"],
         "time_format": TIME_FORMAT,
     }
-    if "apps" not in context:
-        base["apps"] = _app_links()
     with translation.override(edition.code), timezone.override(newsroom_time_zone()):
         response = TemplateResponse(request, template, {**base, **context}, status=status)
         response.render()
@@ -188,12 +221,24 @@ def _json_ld(data: dict[str, Any]) -> SafeString:
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))  # noqa: S308
 
 
-def _most_read(edition: Edition) -> list[Article]:
-    return _cards(
-        selectors.articles_most_read(
+def _most_read(edition: Edition, version: str) -> list[dict[str, str]]:
+    """The edition's "Most read" titles and paths, shared by every article page for ``API_CACHE_MAX_AGE``.
+
+    Kept under the content version, which every publish and withdrawal moves: a withdrawn story
+    leaves the list at once, while new views reorder it within the minute, as the API's does.
+    """
+    key = f"web-most-read:{edition.code}:{version}"
+    entries: list[dict[str, str]] | None = cache.get(key)
+    if entries is None:
+        ranking = selectors.most_read_ranking(
             edition=edition, window=selectors.HOME_MOST_READ_WINDOW, limit=selectors.HOME_MOST_READ
         )
-    )
+        entries = [
+            {"title": article.title, "path": urlsplit(article_web_url(article)).path}
+            for article in selectors.article_titles_ranked(ranking=ranking)
+        ]
+        cache.set(key, entries, settings.API_CACHE_MAX_AGE)
+    return entries
 
 
 @require_safe
@@ -220,10 +265,11 @@ def _home(request: HttpRequest, edition: Edition) -> TemplateResponse:
 
 @require_safe
 def article_page(request: HttpRequest, edition: str, section: str, pk: int, slug: str = "") -> HttpResponseBase:
-    return cached_or_render(request, selectors.content_version(), lambda: _article(request, edition, section, pk, slug))
+    version = selectors.content_version()
+    return cached_or_render(request, version, lambda: _article(request, edition, section, pk, slug, version))
 
 
-def _article(request: HttpRequest, code: str, section: str, pk: int, slug: str) -> HttpResponseBase:
+def _article(request: HttpRequest, code: str, section: str, pk: int, slug: str, version: str) -> HttpResponseBase:
     article = selectors.article_detail(article_id=pk)
     if article is None:
         withdrawn = selectors.article_withdrawn(article_id=pk)
@@ -234,14 +280,15 @@ def _article(request: HttpRequest, code: str, section: str, pk: int, slug: str) 
     if (code, section, slug) != (article.edition.code, article.section.slug, article.slug):
         return HttpResponsePermanentRedirect(urlsplit(canonical).path)
     edition = article.edition
-    related = _cards(selectors.article_related(article=article))
+    related = _cards(selectors.article_related(article=article, with_tags=False))
     translations = selectors.article_translation_links(article=article)
     for other in translations:
         other.url = article_web_url(other)  # type: ignore[attr-defined]
     picture = _picture(article.image)
     tags = list(article.tags.all())
     authors = list(article.authors.all())
-    apps = _app_links()
+    frame = _site_frame(edition)
+    apps = frame["apps"]
     context = {
         "apps": apps,
         "open_app_url": _android_intent(canonical, fallback=apps["android"]["url"]),
@@ -251,13 +298,13 @@ def _article(request: HttpRequest, code: str, section: str, pk: int, slug: str) 
         "tags": tags,
         "authors": authors,
         "related": related,
-        "most_read": _most_read(edition),
+        "most_read": _most_read(edition, version),
         "translations": translations,
         "ios_app_id": settings.IOS_APP_STORE_ID,
         "open_graph": _open_graph(article, canonical, picture, tags),
         "json_ld": _json_ld(_news_article(article, canonical, picture, authors, tags)),
     }
-    response = _render(request, edition, "web/article.html", context)
+    response = _render(request, edition, "web/article.html", context, frame=frame)
     keys = _keys(edition, f"article-{article.pk}", f"section-{article.section.slug}", articles=related)
     # No Last-Modified: "Most read" changes with every view, not with edits (the ETag still gives 304s).
     return public_cache(response, keys=keys, browsers_revalidate=True)

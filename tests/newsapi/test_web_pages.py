@@ -385,9 +385,29 @@ def test_withdrawal_is_not_served_from_the_page_cache(client):
     assert client.get(path_of(article)).status_code == 410
 
 
-def test_article_page_query_budget(client, seed, django_assert_max_num_queries):
-    with django_assert_max_num_queries(18):
-        assert client.get(path_of(seed["article"])).status_code == 200
+def test_article_page_query_budget(client, seed, django_assert_num_queries, settings):
+    # The content version, the article with its pictures, tags and authors, the related cards, the
+    # translations, most read (ranking and titles), the section menu and the app releases.
+    settings.API_RESPONSE_CACHE = False
+    article, related = path_of(seed["article"]), path_of(seed["related"])
+    with django_assert_num_queries(11):  # the related card has no picture: no renditions to read for it
+        assert client.get(article).status_code == 200
+    # Another story of the edition shares the section menu, the store links and the most read list.
+    with django_assert_num_queries(7):
+        assert client.get(related).status_code == 200
+
+
+def test_most_read_on_a_page_drops_a_withdrawn_story_at_once(client, seed):
+    page = path_of(seed["article"])
+    assert "Aftershocks continue" in parse_most_read(client.get(page))
+    article_unpublish(article=seed["related"], by=None, reason="legal")
+    assert "Aftershocks continue" not in parse_most_read(client.get(page))
+
+
+def parse_most_read(response) -> str:
+    body = response.content.decode()
+    start = body.index('class="most-read"') if 'class="most-read"' in body else len(body)
+    return body[start : body.find("</aside>", start)]
 
 
 def test_home_query_budget(client, seed, django_assert_max_num_queries):
