@@ -33,13 +33,14 @@ BROWSER_REDIS_URL ?= redis://127.0.0.1:6379/12
 # Debian's Chromium, which Playwright drives (Playwright's own browser download is not reachable here).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help venv run browser test test-pg test-e2e test-sqlite test-browser lint format services bench-api bench-push clean
+.PHONY: help venv run browser test test-pg test-e2e test-sqlite test-browser lint format services bench-api bench-push bench-web clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (SQLite; HOST=, PORT= to change)"
 	@echo "make test   - install, make sure PostgreSQL and Redis run, run the whole suite"
 	@echo "make lint   - ruff, import-linter (the layers) and mypy"
 	@echo "make bench-api - wrk against gunicorn + PostgreSQL with the demo data"
+	@echo "make bench-web - Lighthouse scores, weight and req/s of an English and a Sorani article page, vs the API"
 	@echo "make bench-push - one alert to 10k and 100k devices through Celery + firebase-admin, vs the bare SDK"
 
 venv: $(STAMP)
@@ -124,6 +125,11 @@ format: venv
 bench-api: venv services
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 	$(BIN)/python tests/bench/bench_api.py
+
+# Lighthouse (npm, pinned in tests/bench/lighthouse) with Debian's Chromium, then wrk; about 2 minutes.
+bench-web: venv services browser
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python tests/bench/bench_web.py
 
 # About 5 minutes on 2 cores; knobs pass through (e.g. make bench-push PUSH_BATCH_SIZE=250 FCM_POOL_SIZE=50).
 bench-push: venv services
