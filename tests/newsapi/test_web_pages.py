@@ -357,6 +357,33 @@ def test_site_root_sends_readers_to_their_edition(client):
     assert client.get(response["Location"]).status_code == 200
 
 
+ODD_ADDRESSES = [
+    "/en/world/99999999999999999999/x/",  # beyond a bigint
+    "/en/world/9223372036854775808/",
+    "/en/tag/%00/",
+    "/en/tag/%ff%fe/",  # not UTF-8
+    "/en/search/?q=%00",
+    "/en/search/?q=%ff",
+    "/en/search/?q=a&q=b",
+    "/en/world/?cursor=%00",
+    "/en/world/?page_size=99999999999999999999",
+    "/en/world/1/%D9%A1/",
+    "/en/%E2%80%AE/",  # a right-to-left override as a section
+    "/ckb/world/1/" + "x" * 3000 + "/",
+    "/en/feed/rss/?x=%00",
+    "/sitemap-en.xml?p=99999999999999999999",
+    "/sitemap-news.xml?p=-1",
+    "/sitemap-%00.xml",
+    "/sitemap-EN.xml",
+]
+
+
+@pytest.mark.parametrize("path", ODD_ADDRESSES)
+def test_odd_addresses_are_answered_without_a_server_error(client, path):
+    SectionFactory(slug="world", names={"en": "World"})
+    assert client.get(path).status_code in (200, 400, 404), path
+
+
 def test_unknown_edition_and_api_paths_keep_their_handlers(client):
     assert client.get("/xx/").status_code == 404
     response = client.get("/api/v1/nothing-here/")
