@@ -32,8 +32,10 @@ BROWSER_PG_URL ?= postgres://postgres@127.0.0.1:5432/browser
 BROWSER_REDIS_URL ?= redis://127.0.0.1:6379/12
 # Debian's Chromium, which Playwright drives (Playwright's own browser download is not reachable here).
 CHROMIUM := /usr/bin/chromium
+# Varnish with vmod xkey (deploy/varnish/), which the e2e tests put in front of a live server.
+VARNISHD := /usr/sbin/varnishd
 
-.PHONY: help venv run browser test test-pg test-e2e test-sqlite test-browser lint format services bench-api bench-push bench-web clean
+.PHONY: help venv run browser varnish test test-pg test-e2e test-sqlite test-browser lint format services bench-api bench-push bench-web clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (SQLite; HOST=, PORT= to change)"
@@ -90,10 +92,20 @@ browser:
 	  || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@test -x $(CHROMIUM) || { echo "Chromium is needed at $(CHROMIUM): apt-get install chromium" >&2; exit 1; }
 
+# Install Varnish and its modules (vmod xkey) when missing, the same way.
+XKEY_VMOD := /usr/lib/*/varnish/vmods/libvmod_xkey.so
+varnish:
+	@if ! test -x $(VARNISHD) || ! compgen -G '$(XKEY_VMOD)' >/dev/null; then \
+	  apt-get install -y -qq varnish varnish-modules >/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq varnish varnish-modules >/dev/null; }; \
+	fi
+	@test -x $(VARNISHD) && compgen -G '$(XKEY_VMOD)' >/dev/null \
+	  || { echo "Varnish and vmod xkey are needed: apt-get install varnish varnish-modules" >&2; exit 1; }
+
 # The four passes side by side, each target's output printed whole when it ends: the e2e and browser
 # tests mostly wait on their workers, timers and Chromium, and share nothing with the others (their own
 # Celery queue in Redis, their own test database; the SQLite pass uses neither service).
-test: venv services browser
+test: venv services browser varnish
 	$(MAKE) --no-print-directory -j4 --output-sync=target test-pg test-e2e test-sqlite test-browser
 
 # The suite on PostgreSQL and Redis, in parallel.
@@ -101,7 +113,7 @@ test-pg: venv
 	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup -m "not e2e and not browser"
 
 # Real Celery worker processes against the same services, one test at a time: they share the broker.
-test-e2e: venv
+test-e2e: venv varnish
 	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -m e2e
 
 # The embedded default must not silently break: the suite again on SQLite, no Redis.

@@ -357,6 +357,34 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 300)
 # Keep rendered public responses in the cache, keyed by the content version (backend/api/response_cache.py).
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
+# The HTTP cache in front, purged by surrogate key after every change that commits (backend/purge.py):
+# "" (nothing in front: the embedded mode), "varnish" (deploy/varnish/), "fastly" or "cloudflare".
+CACHE_PURGER = env_str("CACHE_PURGER", "").strip().lower()
+# Every Varnish to purge, e.g. http://10.0.0.5:6081/,http://10.0.0.6:6081/ (each keeps its own objects).
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
+# Fastly: the service and an API token with purge_select scope.
+FASTLY_SERVICE_ID = env_str("FASTLY_SERVICE_ID")
+FASTLY_API_TOKEN = env_str("FASTLY_API_TOKEN")
+FASTLY_API_URL = env_str("FASTLY_API_URL", "https://api.fastly.com")
+# Cloudflare: the zone and an API token with the Cache Purge permission. The origin adds Cache-Tag.
+CLOUDFLARE_ZONE_ID = env_str("CLOUDFLARE_ZONE_ID")
+CLOUDFLARE_API_TOKEN = env_str("CLOUDFLARE_API_TOKEN")
+CLOUDFLARE_API_URL = env_str("CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4")
+# Each purge request's timeout: purges run right after a commit, in the process that made it.
+CACHE_PURGE_TIMEOUT_SECONDS = env_int("CACHE_PURGE_TIMEOUT_SECONDS", 3)
+# A withdrawal is purged again this much later (a response rendered just before it committed).
+CACHE_PURGE_REPEAT_SECONDS = env_int("CACHE_PURGE_REPEAT_SECONDS", 10)
+_PURGER_NEEDS = {
+    "": [],
+    "varnish": ["VARNISH_PURGE_URLS"],
+    "fastly": ["FASTLY_SERVICE_ID", "FASTLY_API_TOKEN"],
+    "cloudflare": ["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN"],
+}
+if CACHE_PURGER not in _PURGER_NEEDS:
+    raise ImproperlyConfigured(f"CACHE_PURGER must be empty, varnish, fastly or cloudflare, got {CACHE_PURGER!r}")
+_missing = [name for name in _PURGER_NEEDS[CACHE_PURGER] if not globals()[name]]
+if _missing:
+    raise ImproperlyConfigured(f"CACHE_PURGER={CACHE_PURGER} needs {', '.join(_missing)}")
 # The sync feed only hands out changes older than this, so a transaction that commits
 # late with an earlier timestamp is never skipped by a client's cursor.
 SYNC_SETTLE_SECONDS = env_int("SYNC_SETTLE_SECONDS", 5)

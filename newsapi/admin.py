@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -16,7 +17,8 @@ from js_asset import Media
 
 from backend.admin_history import HistoryWithDiff
 from backend.admin_services import SavesThroughServices
-from newsapi import images, services
+from backend.purge import purge_on_commit, purging
+from newsapi import images, purges, services
 from newsapi.admin_forms import ArticleForm, edition_directions
 from newsapi.models import (
     AppRelease,
@@ -52,9 +54,35 @@ def _thumbnail(image: Image | None, *, size: int) -> str:
     )
 
 
+class PurgesWhatItShows(admin.ModelAdmin[Any]):
+    """A page that saves its rows straight to the model (no service): each save and deletion purges the
+    cached responses the row is shown in (``newsapi.purges``) once it commits."""
+
+    def purge_keys(self, *, before: Any, after: Any) -> set[str]:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = type(obj)._default_manager.filter(pk=obj.pk).first() if change and purging() else None
+        super().save_model(request, obj, form, change)
+        purge_on_commit(self.purge_keys(before=before, after=obj))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        keys = self.purge_keys(before=obj, after=None)
+        super().delete_model(request, obj)
+        purge_on_commit(keys)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        keys = set().union(*(self.purge_keys(before=obj, after=None) for obj in queryset)) if purging() else set()
+        super().delete_queryset(request, queryset)
+        purge_on_commit(keys)
+
+
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin[Edition]):
-    list_display = ["code", "name", "dir", "is_default", "position", "search_config"]
+class EditionAdmin(PurgesWhatItShows):
+    list_display = ["code", "name", "dir", "is_default", "position"]
+
+    def purge_keys(self, *, before: Any, after: Any) -> set[str]:
+        return purges.edition_change_keys(before=before, after=after)
 
 
 class SectionNameInline(admin.TabularInline[SectionName, Section]):
@@ -63,23 +91,33 @@ class SectionNameInline(admin.TabularInline[SectionName, Section]):
 
 
 @admin.register(Section)
-class SectionAdmin(HistoryWithDiff, admin.ModelAdmin[Section]):
+class SectionAdmin(HistoryWithDiff, PurgesWhatItShows):
     list_display = ["slug", "position", "auto_alert"]
     inlines = [SectionNameInline]
 
+    def purge_keys(self, *, before: Any, after: Any) -> set[str]:
+        return purges.section_change_keys()
+
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin[Tag]):
+class TagAdmin(PurgesWhatItShows):
     list_display = ["name", "slug", "edition"]
     list_filter = ["edition"]
     search_fields = ["name", "slug"]
 
+    def purge_keys(self, *, before: Any, after: Any) -> set[str]:
+        # A new tag is on no article yet: nothing shows it.
+        return purges.tag_change_keys(before=before, after=after) if before is not None else set()
+
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin[Author]):
+class AuthorAdmin(PurgesWhatItShows):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def purge_keys(self, *, before: Any, after: Any) -> set[str]:
+        return purges.author_change_keys(author=after or before)
 
 
 class ImageForm(forms.ModelForm[Image]):
@@ -179,8 +217,13 @@ class ImageAdmin(SavesThroughServices, admin.ModelAdmin[Image]):
 
 
 @admin.register(AppRelease)
-class AppReleaseAdmin(admin.ModelAdmin[AppRelease]):
+class AppReleaseAdmin(PurgesWhatItShows):
     list_display = ["platform", "latest_version", "min_supported_version", "updated_at"]
+    # Store links are https; one typed without a scheme gets it (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def purge_keys(self, *, before: Any, after: Any) -> set[str]:
+        return purges.app_release_change_keys()
 
 
 class UnpublishForm(forms.Form):

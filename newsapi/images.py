@@ -40,9 +40,11 @@ from PIL import ImageOps, UnidentifiedImageError
 
 from backend.history import revision
 from backend.jobs import enqueue
+from backend.purge import purge_on_commit
 from backend.roles import Actor, actor_id
 from newsapi.models import Article, ContentVersion, Image, ImageRendition
 from newsapi.permissions import article_policy
+from newsapi.purges import image_change_keys
 
 logger = logging.getLogger(__name__)
 
@@ -397,6 +399,7 @@ def _delete_files_on_commit(storage: Storage, names: Iterable[str]) -> None:
 
 def _articles_show_change(*, image_id: int) -> None:
     """The articles showing the picture changed: move their ``updated_at`` (sync feed, HTTP validators)
-    and, when there are any, the content version (the response cache)."""
+    and, when there are any, the content version (the response cache) and the HTTP cache in front."""
     if Article.objects.filter(image_id=image_id).update(updated_at=timezone.now()):
         ContentVersion.bump()
+        purge_on_commit(image_change_keys(image_id=image_id))

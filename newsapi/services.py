@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import ProtectedError
@@ -19,16 +20,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from backend.history import revision, revision_deleted_by
+from backend.purge import purge_on_commit
 from backend.roles import Actor, actor_id, recorded_user
 from newsapi.models import Article, ArticleStatus, ArticleViewCount, Author, Edition, Image, Section, Tag
 from newsapi.permissions import article_policy
+from newsapi.purges import article_change_keys, article_seen
 
 logger = logging.getLogger(__name__)
 
 
 PUBLISHABLE = {ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.SCHEDULED, ArticleStatus.UNPUBLISHED}
 
-# Later features (push alerts, CDN purges) register here; each is called inside the
+# Later features (push alerts) register here; each is called inside the
 # publishing transaction and must only enqueue work with ``transaction.on_commit``.
 PublishHook = Callable[..., None]
 publish_hooks: list[PublishHook] = []
@@ -134,6 +137,7 @@ def article_update(*, article: Article, by: Actor, changes: dict[str, Any]) -> A
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if not article_policy.can_edit(by, locked):
         raise PermissionDenied("You may not edit this article.")
+    before = article_seen(locked)
     fields = {name: value for name, value in changes.items() if name not in ("tags", "authors")}
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -149,6 +153,7 @@ def article_update(*, article: Article, by: Actor, changes: dict[str, Any]) -> A
             locked.tags.set(tags)
         if "authors" in changes:
             locked.authors.set(list(changes["authors"]))
+    purge_on_commit(article_change_keys(before=before, after=article_seen(locked)))
     logger.info("article %s updated by %s: %s", locked.pk, actor_id(by), ", ".join(sorted(changes)))
     article.refresh_from_db()
     return locked
@@ -187,6 +192,7 @@ def article_publish(*, article: Article, by: Actor, published_at: datetime | Non
     locked.unpublished_reason = ""
     with revision(locked, by=by, reason=reason):
         locked.save()
+    purge_on_commit(article_change_keys(before=None, after=article_seen(locked)))
     logger.info("article %s published by %s", locked.pk, actor_id(by))
     for hook in publish_hooks:
         hook(article=locked, by=by)
@@ -237,10 +243,14 @@ def article_unpublish(*, article: Article, by: Actor, reason: str) -> Article:
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if locked.status != ArticleStatus.PUBLISHED:
         raise ValidationError("Only a published article can be unpublished.")
+    before = article_seen(locked)
     locked.status = ArticleStatus.UNPUBLISHED
     locked.unpublished_reason = reason[:200]
     with revision(locked, by=by, reason=f"Withdrawn: {locked.unpublished_reason}"):
         locked.save()
+    # Purged again a little later: a page rendered just before the withdrawal committed, and stored by
+    # the cache after the first purge, must not outlive it.
+    purge_on_commit(article_change_keys(before=before, after=None), again_after=settings.CACHE_PURGE_REPEAT_SECONDS)
     logger.info("article %s unpublished by %s: %s", locked.pk, actor_id(by), reason)
     for hook in unpublish_hooks:
         hook(article=locked, by=by)
@@ -263,6 +273,7 @@ def article_delete(*, article: Article, by: Actor) -> None:
             raise ValidationError("A published article is withdrawn, never deleted: readers may have seen it.")
         raise PermissionDenied("You may not delete articles.")
     revision_deleted_by(locked, by=by)
+    purge_on_commit(article_change_keys(before=article_seen(locked), after=None))
     try:
         locked.delete()
     except ProtectedError as exc:

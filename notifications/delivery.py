@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from backend.jobs import enqueue
+from backend.purge import purge_on_commit
 from newsapi.models import Article
 from notifications.gateway import FCMGateway, SendResult
 from notifications.messages import push_message_for
@@ -39,7 +40,7 @@ from notifications.models import (
     Device,
 )
 from notifications.quiet_hours import quiet_until
-from notifications.selectors import alert_audience
+from notifications.selectors import alert_audience, alert_inbox_key
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,8 @@ def alert_fanout(*, alert_id: int) -> int:
     ).update(state=AlertState.SENDING, started_at=Coalesce(F("started_at"), Now()))
     if not claimed:
         return 0
-    alert = Alert.objects.get(pk=alert_id)
+    alert = Alert.objects.select_related("edition").get(pk=alert_id)
+    purge_on_commit([alert_inbox_key(alert.edition.code)])  # sending: the alert is in its edition's inbox now
     audience = alert_audience(alert=alert).order_by("pk").values_list("pk", flat=True)
     batch_size = settings.PUSH_BATCH_SIZE
     created = 0

@@ -15,6 +15,11 @@ RECENT_ARTICLE_ALERT = timedelta(minutes=30)
 SENT_OR_SENDING = [AlertState.QUEUED, AlertState.SENDING, AlertState.SENT, AlertState.PARTIALLY_FAILED]
 
 
+def alert_inbox_key(edition_code: str) -> str:
+    """The surrogate key of an edition's alert inbox (GET /api/v1/alerts/): purged when an alert enters or leaves."""
+    return f"alerts-{edition_code}"
+
+
 def alert_warnings(*, alert: Alert) -> list[str]:
     """Reasons to think twice before queueing ``alert``; each needs an explicit confirmation."""
     now = timezone.now()

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from backend.history import revision, revision_deleted_by, revision_record
 from backend.jobs import enqueue
+from backend.purge import purge_on_commit, purging
 from backend.roles import Actor, actor_id, recorded_user
 from newsapi.models import Article, Edition, Section
 from notifications.models import (
@@ -34,7 +35,7 @@ from notifications.models import (
     Device,
 )
 from notifications.permissions import alert_policy
-from notifications.selectors import alert_audience
+from notifications.selectors import alert_audience, alert_inbox_key
 
 logger = logging.getLogger(__name__)
 
@@ -253,6 +254,19 @@ def alerts_stop_for_article(*, article: Article, by: Actor) -> int:
             article.pk, actor_id(by), cancelled, sum(per_alert.values()),
         )  # fmt: skip
     return cancelled
+
+
+def alert_inboxes_purge_for_article(*, article: Article) -> None:
+    """The inboxes list an alert about a story only while the story is published: once its publication
+    or withdrawal commits, purge the inboxes of the editions its sent alerts went to."""
+    if not purging():
+        return
+    codes = (
+        Alert.objects.filter(article=article, started_at__isnull=False)
+        .values_list("edition__code", flat=True)
+        .distinct()
+    )
+    purge_on_commit([alert_inbox_key(code) for code in codes])
 
 
 # --- Engagement -------------------------------------------------------------------------------

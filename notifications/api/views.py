@@ -40,6 +40,7 @@ from notifications.api.serializers import (
 )
 from notifications.device_secrets import secret_matches
 from notifications.models import Alert, AlertState, Device
+from notifications.selectors import alert_inbox_key
 
 # The detail views check the secret against the id's row themselves (no authentication class to discover).
 DEVICE_SECRET_AUTH: Any = [{"deviceSecret": []}]
@@ -151,7 +152,10 @@ class AlertInboxView(APIView):
         )
         page = paginate(alerts, request, INBOX)
         response = Response(page.as_dict(AlertInboxSerializer(page.items, many=True).data))
-        return public_cache(response, keys=[f"alerts-{edition.code}", f"edition-{edition.code}"])  # type: ignore[return-value]
+        # Each alert's article too: its withdrawal or correction purges the inbox pages showing it.
+        articles = [f"article-{alert.article_id}" for alert in page.items if alert.article_id is not None]
+        keys = [alert_inbox_key(edition.code), f"edition-{edition.code}", *articles]
+        return public_cache(response, keys=keys)  # type: ignore[return-value]
 
 
 class EventsView(APIView):
