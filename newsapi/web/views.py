@@ -221,20 +221,20 @@ def _json_ld(data: dict[str, Any]) -> SafeString:
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))  # noqa: S308
 
 
-def _most_read(edition: Edition, version: str) -> list[dict[str, str]]:
+def _most_read(edition: Edition, version: str) -> list[dict[str, Any]]:
     """The edition's "Most read" titles and paths, shared by every article page for ``API_CACHE_MAX_AGE``.
 
     Kept under the content version, which every publish and withdrawal moves: a withdrawn story
     leaves the list at once, while new views reorder it within the minute, as the API's does.
     """
     key = f"web-most-read:{edition.code}:{version}"
-    entries: list[dict[str, str]] | None = cache.get(key)
+    entries: list[dict[str, Any]] | None = cache.get(key)
     if entries is None:
         ranking = selectors.most_read_ranking(
             edition=edition, window=selectors.HOME_MOST_READ_WINDOW, limit=selectors.HOME_MOST_READ
         )
         entries = [
-            {"title": article.title, "path": urlsplit(article_web_url(article)).path}
+            {"id": article.pk, "title": article.title, "path": urlsplit(article_web_url(article)).path}
             for article in selectors.article_titles_ranked(ranking=ranking)
         ]
         cache.set(key, entries, settings.API_CACHE_MAX_AGE)
@@ -305,7 +305,16 @@ def _article(request: HttpRequest, code: str, section: str, pk: int, slug: str, 
         "json_ld": _json_ld(_news_article(article, canonical, picture, authors, tags)),
     }
     response = _render(request, edition, "web/article.html", context, frame=frame)
-    keys = _keys(edition, f"article-{article.pk}", f"section-{article.section.slug}", articles=related)
+    # A withdrawal purges the story's own key; the "Most read" titles shown here carry theirs too.
+    most_read_keys = [f"article-{entry['id']}" for entry in context["most_read"]]
+    keys = _keys(
+        edition,
+        f"article-{article.pk}",
+        f"section-{article.section.slug}",
+        f"most-read-{edition.code}",
+        *most_read_keys,
+        articles=related,
+    )
     # No Last-Modified: "Most read" changes with every view, not with edits (the ETag still gives 304s).
     return public_cache(response, keys=keys, browsers_revalidate=True)
 
@@ -414,7 +423,8 @@ def _section(request: HttpRequest, edition: Edition, slug: str) -> TemplateRespo
         "feed_section": section.slug,
     }
     articles = selectors.article_cards(edition=edition, section=section)
-    return _listing(request, edition, articles, FEED, context, [f"section-{section.slug}"])
+    # articles-<edition>: every publish in the edition purges it, as it does the API's lists.
+    return _listing(request, edition, articles, FEED, context, [f"section-{section.slug}", f"articles-{edition.code}"])
 
 
 @require_safe

@@ -426,9 +426,26 @@ def test_article_page_query_budget(client, seed, django_assert_num_queries, sett
 
 def test_most_read_on_a_page_drops_a_withdrawn_story_at_once(client, seed):
     page = path_of(seed["article"])
-    assert "Aftershocks continue" in parse_most_read(client.get(page))
+    response = client.get(page)
+    assert "Aftershocks continue" in parse_most_read(response)
+    # The HTTP cache in front holds the page under the listed story's key, which its withdrawal purges.
+    assert {f"article-{seed['related'].pk}", "most-read-en"} <= set(response["Surrogate-Key"].split())
     article_unpublish(article=seed["related"], by=None, reason="legal")
     assert "Aftershocks continue" not in parse_most_read(client.get(page))
+
+
+def test_a_publish_or_withdrawal_purges_the_pages_that_list_the_story(client, seed, settings):
+    """The web pages carry the keys newsapi.purges names for a change (checked with a purger configured)."""
+    settings.CACHE_PURGER = "varnish"
+    settings.VARNISH_PURGE_URLS = ["http://127.0.0.1:9/"]  # never called: only the keys are computed
+    from newsapi.purges import article_change_keys, article_seen
+
+    world_page = set(client.get("/en/world/")["Surrogate-Key"].split())
+    newcomer = published_article(section=seed["article"].section, slug="newcomer")
+    assert world_page & article_change_keys(before=None, after=article_seen(newcomer))
+    story_page = set(client.get(path_of(seed["article"]))["Surrogate-Key"].split())
+    withdrawn = article_change_keys(before=article_seen(seed["related"]), after=None)
+    assert story_page & withdrawn  # "See more" and "Most read" both list the related story
 
 
 def parse_most_read(response) -> str:
