@@ -26,6 +26,7 @@ from notifications.admin_alerts import (
     audience_view,
     compact_count,
 )
+from notifications.messages import ALERT_MESSAGE_PREFETCH, ALERT_MESSAGE_RELATED
 from notifications.models import (
     BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -276,7 +277,9 @@ class AlertAdmin(HistoryWithDiff, SavesThroughServices, admin.ModelAdmin[Alert])
 
     def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Preview exactly what phones will show, the audience size and any warnings; queue on confirmation."""
-        alert = get_object_or_404(Alert.objects.select_related("edition", "article__section", "article__image"), pk=pk)
+        alert = get_object_or_404(
+            Alert.objects.select_related(*ALERT_MESSAGE_RELATED).prefetch_related(*ALERT_MESSAGE_PREFETCH), pk=pk
+        )
         if not self.has_view_permission(request, alert):
             raise PermissionDenied
         warnings = selectors.alert_warnings(alert=alert)

@@ -28,7 +28,7 @@ from backend.jobs import enqueue
 from backend.purge import purge_on_commit
 from newsapi.models import Article
 from notifications.gateway import FCMGateway, SendResult
-from notifications.messages import push_message_for
+from notifications.messages import ALERT_MESSAGE_PREFETCH, ALERT_MESSAGE_RELATED, push_message_for
 from notifications.models import (
     Alert,
     AlertBatch,
@@ -147,8 +147,10 @@ def alert_send_batch(*, batch_id: int, gateway: FCMGateway | None = None) -> Bat
     now = timezone.now()
     if not _claim_batch(batch_id=batch_id, now=now):
         return BatchOutcome()
-    batch = AlertBatch.objects.select_related("alert__edition", "alert__article__section", "alert__article__image").get(
-        pk=batch_id
+    batch = (
+        AlertBatch.objects.select_related(*(f"alert__{name}" for name in ALERT_MESSAGE_RELATED))
+        .prefetch_related(*(f"alert__{name}" for name in ALERT_MESSAGE_PREFETCH))
+        .get(pk=batch_id)
     )
     alert = batch.alert
     if not alert_still_wanted(alert):
@@ -367,7 +369,9 @@ def deliveries_send_deferred(*, now: datetime | None = None, gateway: FCMGateway
                 deliver_after=lease, attempts=F("attempts") + 1
             )
             tries = {row.device_id: row.attempts + 1 for row in due}
-        alert = Alert.objects.select_related("edition", "article__section", "article__image").get(pk=alert_id)
+        alert = (
+            Alert.objects.select_related(*ALERT_MESSAGE_RELATED).prefetch_related(*ALERT_MESSAGE_PREFETCH).get(pk=alert_id)
+        )
         if not alert_still_wanted(alert):
             dropped = Delivery.objects.filter(pk__in=[row.pk for row in due], state=DeliveryState.DEFERRED).update(
                 state=DeliveryState.DROPPED, error_code="NOT_WANTED"

@@ -15,8 +15,13 @@ from datetime import datetime
 from django.conf import settings
 from firebase_admin import messaging
 
-from newsapi.models import absolute_media_url, article_web_url
+from newsapi.images import NOTIFICATION_FORMAT
+from newsapi.models import Image, absolute_media_url, article_web_url
 from notifications.models import Alert, AlertUrgency, Device
+
+# What ``push_message_for`` reads of an alert: select_related, then prefetch_related.
+ALERT_MESSAGE_RELATED = ("edition", "article__section", "article__image")
+ALERT_MESSAGE_PREFETCH = ("article__image__renditions",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,14 +45,40 @@ class PushMessage:
     image: str | None = None
     ttl_seconds: int | None = None
     sent_at: datetime | None = None
-    channel_id: str = "breaking"
+    urgency: str = AlertUrgency.BREAKING
+
+    @property
+    def platform(self) -> "Delivery":
+        return DELIVERY[AlertUrgency(self.urgency)]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How hard each platform pushes a message of one urgency (docs/api.md, "Push message").
+
+    Both platforms ration high priority: Android demotes apps whose high-priority messages
+    show nothing the user wanted, and APNs priority 10 wakes the phone at once. Breaking news
+    earns it; a normal alert goes at normal priority to the news channel, which readers can
+    silence without losing breaking news. The apps create both channels.
+    """
+
+    android_priority: str
+    apns_priority: str
+    channel_id: str
+
+
+DELIVERY = {
+    AlertUrgency.BREAKING: Delivery(android_priority="high", apns_priority="10", channel_id="breaking"),
+    AlertUrgency.NORMAL: Delivery(android_priority="normal", apns_priority="5", channel_id="news"),
+}
 
 
 def push_message_for(*, alert: Alert, device: Device) -> PushMessage:
     """The message ``device`` gets for ``alert``: the same for every device but the token.
 
-    Reads ``alert.edition``, ``alert.article.section`` and ``alert.article.image``: load them
-    with the alert (``select_related``) or each call queries them.
+    Reads ``alert.edition``, ``alert.article.section``, ``alert.article.image`` and its renditions:
+    load them with the alert (``ALERT_MESSAGE_RELATED``, ``ALERT_MESSAGE_PREFETCH``) or each call
+    queries them.
     """
     article = alert.article
     section = article.section.slug if article is not None else ""
@@ -60,9 +91,7 @@ def push_message_for(*, alert: Alert, device: Device) -> PushMessage:
         # The canonical web address: the apps open it as a universal / app link.
         "url": article_web_url(article) if article is not None else "",
     }
-    image = None
-    if article is not None and article.image is not None:
-        image = absolute_media_url(article.image.file.url)
+    image = notification_picture_url(article.image) if article is not None else None
     return PushMessage(
         token=device.token,
         title=alert.title,
@@ -74,7 +103,23 @@ def push_message_for(*, alert: Alert, device: Device) -> PushMessage:
         # Retries and deferred sends keep the expiry of the first send: breaking news goes stale.
         sent_at=alert.started_at if alert.urgency == AlertUrgency.BREAKING else None,
         thread_id=section or alert.edition.code,
+        urgency=alert.urgency,
     )
+
+
+def notification_picture_url(image: Image | None) -> str | None:
+    """The picture's JPEG made for notifications (about 1,000 px, at most 1 MB), never the original upload.
+
+    Android drops a notification image over 1 MB and phones have no use for a camera original.
+    Until the worker has made the rendition (a picture uploaded seconds ago) the message goes
+    without a picture. Reads ``image.renditions`` (prefetch it with the alert).
+    """
+    if image is None:
+        return None
+    for rendition in image.renditions.all():
+        if rendition.format == NOTIFICATION_FORMAT:
+            return absolute_media_url(rendition.file.url)
+    return None
 
 
 def build_message(push: PushMessage, *, now: float | None = None) -> messaging.Message:
@@ -90,14 +135,14 @@ def build_message(push: PushMessage, *, now: float | None = None) -> messaging.M
         notification=messaging.Notification(title=push.title, body=push.body, image=push.image),
         data={str(key): str(value) for key, value in push.data.items()},
         android=messaging.AndroidConfig(
-            priority="high",
+            priority=push.platform.android_priority,
             ttl=remaining,
             collapse_key=push.collapse_id,
-            notification=messaging.AndroidNotification(channel_id=push.channel_id, tag=push.collapse_id),
+            notification=messaging.AndroidNotification(channel_id=push.platform.channel_id, tag=push.collapse_id),
         ),
         apns=messaging.APNSConfig(
             headers={
-                "apns-priority": "10",
+                "apns-priority": push.platform.apns_priority,
                 "apns-collapse-id": push.collapse_id,
                 "apns-expiration": str(expires_at),
             },

@@ -25,7 +25,7 @@ def phone_preview(*, alert: Alert) -> PhonePreview:
         image_url=message.image,
         link=unquote(message.data["url"]) or "the app",  # shown as readers see it, not percent-encoded
         dir=alert.edition.dir,
-        android_channel=message.channel_id,
+        android_channel=message.platform.channel_id,
         collapse_id=message.collapse_id,
     )
 

@@ -9,6 +9,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from newsapi.images import NOTIFICATION_FORMAT, image_generate_renditions
 from newsapi.models import Article, Section
 from newsapi.services import article_unpublish
 from notifications.models import Alert, AlertState, AlertTarget, AlertUrgency
@@ -169,7 +170,9 @@ def test_the_article_picker_offers_only_published_articles(editor_client):
 def test_the_preview_shows_what_android_and_ios_will_show(editor_client, settings):
     DeviceFactory.create_batch(3)
     DeviceFactory(breaking=False)
-    article = published_article(image=ImageFactory())
+    picture = ImageFactory()
+    image_generate_renditions(image=picture)
+    article = published_article(image=picture)
     alert = AlertFactory(article=article, title="Quake hits the north", body="At least 12 villages cut off.")
 
     response = editor_client.get(send_url(alert))
@@ -179,7 +182,10 @@ def test_the_preview_shows_what_android_and_ios_will_show(editor_client, setting
     assert html.count('<div class="t">Quake hits the north</div>') == 2  # Android and iOS
     assert html.count('<div class="b">At least 12 villages cut off.</div>') == 2
     assert html.count('<div class="note" dir="ltr">') == 2
-    assert f"{settings.SITE_URL}{article.image.file.url}" in html
+    # The picture phones get: the notification JPEG, never the upload.
+    [notification_picture] = picture.renditions.filter(format=NOTIFICATION_FORMAT)
+    assert f"{settings.SITE_URL}{notification_picture.file.url}" in html
+    assert article.image.file.url not in html
     assert "audience now: <strong>3</strong>" in html
     assert f"<code>{settings.SITE_URL}/en/world/{article.pk}/{article.slug}/</code>" in html
     assert f"<code>article-{article.pk}</code>" in html

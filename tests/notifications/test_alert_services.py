@@ -12,10 +12,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from backend.roles import EDITOR
+from newsapi.images import NOTIFICATION_FORMAT, image_generate_renditions
 from newsapi.models import Article, ArticleStatus, Section
 from newsapi.services import article_publish, article_unpublish
 from notifications import delivery, selectors, services
@@ -29,7 +31,7 @@ from notifications.models import (
     Delivery,
     DeliveryState,
 )
-from tests.factories import ArticleFactory, ImageFactory, SectionFactory, edition, published_article
+from tests.factories import ArticleFactory, ImageFactory, SectionFactory, edition, png_bytes, published_article
 from tests.notifications.factories import AlertFactory, DeviceFactory
 
 pytestmark = pytest.mark.django_db
@@ -294,7 +296,10 @@ def test_a_sections_alert_reaches_only_the_followers_of_those_sections():
 
 def test_the_push_message_is_what_the_apps_expect(fcm_emulator, gateway, settings):
     device = DeviceFactory(platform="ios")
-    article = breaking_article(image=ImageFactory(), title="Quake hits the north", summary="12 villages cut off.")
+    picture = ImageFactory(file=ContentFile(png_bytes(2000, 1333), name="quake.png"))
+    image_generate_renditions(image=picture)
+    [notification_picture] = picture.renditions.filter(format=NOTIFICATION_FORMAT)
+    article = breaking_article(image=picture, title="Quake hits the north", summary="12 villages cut off.")
     alert = Alert.objects.get(article=article)
     delivery.alert_fanout(alert_id=alert.pk)
     [batch] = alert.batches.all()
@@ -310,8 +315,10 @@ def test_the_push_message_is_what_the_apps_expect(fcm_emulator, gateway, setting
     assert message["notification"] == {
         "title": "Quake hits the north",
         "body": "12 villages cut off.",
-        "image": f"{settings.SITE_URL}{article.image.file.url}",
+        # The JPEG made for notifications (1,000 px, at most 1 MB), never the 2,000 px original.
+        "image": f"{settings.SITE_URL}{notification_picture.file.url}",
     }
+    assert (notification_picture.width, notification_picture.format) == (1000, "jpeg")
     assert message["notification"]["image"].startswith(("http://", "https://"))
     assert message["data"] == {
         "type": "breaking",
@@ -339,6 +346,28 @@ def test_the_push_message_is_what_the_apps_expect(fcm_emulator, gateway, setting
         },
         "payload": {"aps": {"sound": "default", "thread-id": "world", "mutable-content": 1}},
     }
+
+
+def test_a_normal_alert_goes_at_normal_priority_on_the_news_channel(fcm_emulator, gateway):
+    DeviceFactory(platform="android")
+    run_alert(queued_alert(urgency=AlertUrgency.NORMAL), gateway)
+
+    [record] = fcm_emulator.client.all_messages()
+    message = record["message"]
+    assert message["android"]["priority"] == "normal"
+    assert message["android"]["notification"]["channel_id"] == "news"
+    assert message["apns"]["headers"]["apns-priority"] == "5"
+    assert message["data"]["type"] == "alert"
+
+
+def test_a_picture_without_its_notification_rendition_is_left_out_not_sent_as_the_original(fcm_emulator, gateway):
+    DeviceFactory()
+    article = breaking_article(image=ImageFactory())  # the worker has not made its renditions yet
+    run_alert(Alert.objects.get(article=article), gateway)
+
+    [record] = fcm_emulator.client.all_messages()
+    assert "image" not in record["message"]["notification"]
+    assert "mutable-content" not in record["message"]["apns"]["payload"]["aps"]
 
 
 def test_a_fresh_send_lives_the_configured_ttl(fcm_emulator, gateway):
