@@ -18,7 +18,7 @@ from js_asset import Media
 from backend.admin_history import HistoryWithDiff
 from backend.admin_services import SavesThroughServices
 from backend.purge import purge_on_commit, purging
-from newsapi import images, purges, services
+from newsapi import images, purges, selectors, services
 from newsapi.admin_forms import ArticleForm, edition_directions
 from newsapi.models import (
     AppRelease,
@@ -506,6 +506,8 @@ class ArticleAdmin(HistoryWithDiff, SavesThroughServices, admin.ModelAdmin[Artic
             "opts": self.model._meta,
             "original": article,
             "article": article,
+            # The section as the edition's readers see it (its slug is an address, not a name).
+            "section": selectors.section_for_edition(edition=article.edition, slug=article.section.slug),
             "previews": publish_previews(article=article, by=request.user),
             "may_publish": article_policy.can_publish(request.user),
         }

@@ -10,7 +10,7 @@ from django_prose_editor.config import allowlist_from_extensions, expand_extensi
 from backend.roles import EDITOR, REPORTER
 from newsapi import services
 from newsapi.admin_forms import BODY_EDITOR
-from newsapi.models import Article, ArticleStatus, Image, Section, article_web_url
+from newsapi.models import Article, ArticleStatus, Image, Section, SectionName, article_web_url
 from newsapi.sanitize import ALLOWED_TAGS, sanitize_html
 from notifications.models import Alert, AlertState
 from tests.factories import (
@@ -124,6 +124,17 @@ def test_publishing_a_breaking_story_goes_through_the_confirmation_page_first(cl
     page = client.get(response["Location"]).content.decode()
     assert 'id="publish-audience"' in page and "<strong>3</strong> devices" in page
     assert "Strong quake hits the north." in page  # the phone preview shows the alert body
+
+
+def test_the_confirmation_names_the_section_in_the_editions_language(client):
+    logged_in(client, EDITOR)
+    section = breaking_section()
+    SectionName.objects.update_or_create(section=section, edition=edition("ckb"), defaults={"name": "جیهان"})
+    article = ArticleFactory(edition=edition("ckb"), section=section, is_breaking=True)
+
+    page = client.get(f"/admin/newsapi/article/{article.pk}/publish/").content.decode()
+
+    assert f"({edition('ckb').name} · جیهان)" in page
 
 
 def test_confirming_publishes_queues_the_alert_and_links_to_its_counts(client):
