@@ -10,10 +10,15 @@ served again from grace (stale-while-revalidate). They run in the committing pro
 the commit, so the next request already misses. A purge that fails is logged (``backend.purge``,
 ERROR, with its keys) and never raised into the edit that caused it: the edit has committed, and
 the copies left behind expire on their max-age.
+
+``purge_now`` is for work that must wait for the purge rather than follow the commit: it purges at
+once and tries again, within a bounded wait, until the cache has answered (a breaking alert's
+fan-out purges its article this way before any phone is told, ``notifications.delivery``).
 """
 
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator, Sequence
@@ -244,10 +249,11 @@ class CloudflarePurger(_JSONPurger):
         return answer.status == 200 and isinstance(parsed, dict) and parsed.get("success") is True
 
 
-def purger() -> Purger:
-    """The back end the settings name."""
+def purger(*, timeout: float | None = None) -> Purger:
+    """The back end the settings name; each of its requests times out after ``timeout`` seconds
+    (``CACHE_PURGE_TIMEOUT_SECONDS`` by default)."""
     name = settings.CACHE_PURGER
-    timeout = float(settings.CACHE_PURGE_TIMEOUT_SECONDS)
+    timeout = float(settings.CACHE_PURGE_TIMEOUT_SECONDS) if timeout is None else timeout
     if name == "":
         return NoPurger()
     if name == "varnish":
@@ -293,6 +299,45 @@ def purge(keys: Iterable[str]) -> PurgeResult:
             backend.name, len(result.errors), result.requests, " ".join(wanted), "; ".join(result.errors),
         )  # fmt: skip
     return result
+
+
+# How purge_now waits between tries of a failed purge: from the first pause, doubling, to the longest.
+PURGE_NOW_FIRST_PAUSE = 0.1
+PURGE_NOW_LONGEST_PAUSE = 1.0
+
+
+def purge_now(keys: Iterable[str], *, wait: float) -> PurgeResult:
+    """Purge ``keys`` now, in this process, trying again until it succeeds or ``wait`` seconds have passed.
+
+    For work that must not start before the cache has dropped its copies (a breaking alert's
+    fan-out, ``notifications.delivery``). Each request times out after ``CACHE_PURGE_TIMEOUT_SECONDS``,
+    cut to the time left; a failed try is repeated after a short pause (0.1 s, doubling, at most 1 s)
+    while time is left, so the call returns within about ``wait`` seconds. Returns the last try's
+    result: ``ok`` is false when every try failed (each is logged by ``backend.purge`` at WARNING;
+    what then is the caller's business). With no purger, or no keys, it returns at once.
+    A misconfigured back end raises ``ImproperlyConfigured``.
+    """
+    wanted = tuple(dict.fromkeys(surrogate_key(key) for key in keys if key.strip()))
+    deadline = time.monotonic() + max(wait, 0.0)
+    longest = float(settings.CACHE_PURGE_TIMEOUT_SECONDS)
+    pause, tries = PURGE_NOW_FIRST_PAUSE, 0
+    while True:
+        tries += 1
+        backend = purger(timeout=max(min(longest, deadline - time.monotonic()), PURGE_NOW_FIRST_PAUSE))
+        result = backend.purge(wanted)
+        if not (wanted and backend.name):
+            return result
+        if result.ok:
+            logger.info("purged %d key(s) from %s (try %d): %s", len(wanted), backend.name, tries, " ".join(wanted))
+            return result
+        logger.warning(
+            "purge from %s failed (try %d; %d of %d request(s)); keys: %s; %s",
+            backend.name, tries, len(result.errors), result.requests, " ".join(wanted), "; ".join(result.errors),
+        )  # fmt: skip
+        if time.monotonic() + pause >= deadline:
+            return result
+        time.sleep(pause)
+        pause = min(pause * 2, PURGE_NOW_LONGEST_PAUSE)
 
 
 def purge_on_commit(keys: Iterable[str], *, again_after: float | None = None) -> None:

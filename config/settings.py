@@ -374,6 +374,9 @@ CLOUDFLARE_API_URL = env_str("CLOUDFLARE_API_URL", "https://api.cloudflare.com/c
 CACHE_PURGE_TIMEOUT_SECONDS = env_int("CACHE_PURGE_TIMEOUT_SECONDS", 3)
 # A withdrawal is purged again this much later (a response rendered just before it committed).
 CACHE_PURGE_REPEAT_SECONDS = env_int("CACHE_PURGE_REPEAT_SECONDS", 10)
+# Purge before push: an alert's fan-out purges its article's keys in the worker, retrying a failed purge for
+# at most this long, before the first phone is told; after it the alert goes out anyway (the failure logged).
+ALERT_PURGE_WAIT_SECONDS = env_int("ALERT_PURGE_WAIT_SECONDS", 5)
 _PURGER_NEEDS = {
     "": [],
     "varnish": ["VARNISH_PURGE_URLS"],

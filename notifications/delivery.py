@@ -25,8 +25,9 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from backend.jobs import enqueue
-from backend.purge import purge_on_commit
+from backend.purge import purge_now, purge_on_commit
 from newsapi.models import Article
+from newsapi.purges import article_change_keys, article_seen
 from notifications.gateway import FCMGateway, SendResult
 from notifications.messages import ALERT_MESSAGE_PREFETCH, ALERT_MESSAGE_RELATED, push_message_for
 from notifications.models import (
@@ -79,8 +80,9 @@ def alert_fanout(*, alert_id: int) -> int:
     ).update(state=AlertState.SENDING, started_at=Coalesce(F("started_at"), Now()))
     if not claimed:
         return 0
-    alert = Alert.objects.select_related("edition").get(pk=alert_id)
+    alert = Alert.objects.select_related("edition", "article").get(pk=alert_id)
     purge_on_commit([alert_inbox_key(alert.edition.code)])  # sending: the alert is in its edition's inbox now
+    _purge_before_push(alert)
     audience = alert_audience(alert=alert).order_by("pk").values_list("pk", flat=True)
     batch_size = settings.PUSH_BATCH_SIZE
     created = 0
@@ -102,6 +104,43 @@ def alert_fanout(*, alert_id: int) -> int:
             created += 1
     alert_finish_if_done(alert_id=alert_id)
     return created
+
+
+def _purge_before_push(alert: Alert) -> None:
+    """Drop the cached copies of the alert's article that readers opening it will ask for (its detail
+    and page, its edition's home, lists and most read), and wait for the cache to answer, before the
+    first batch: the first reader to open the alert gets the story as it is now, whatever purged it
+    or failed to before (a scheduled publish, a correction made without a purger, a retried alert).
+
+    Once per alert: it is recorded in ``cache_purged_at``, and a resumed fan-out finds it there. The
+    wait is bounded (``ALERT_PURGE_WAIT_SECONDS``); a purge still failing then, or raising, is logged at
+    ERROR and the alert goes out anyway: a stale page is better than breaking news that never arrives.
+    Nothing to do, and no wait, without a purger (``article_seen`` is None) or an article.
+    """
+    if alert.cache_purged_at is not None or alert.article is None:
+        return
+    keys: set[str] = set()
+    try:
+        keys = article_change_keys(before=None, after=article_seen(alert.article))
+        if not keys:
+            return
+        result = purge_now(keys, wait=settings.ALERT_PURGE_WAIT_SECONDS)
+        failed = not result.ok
+        if failed:
+            logger.error(
+                "alert %s: its article's cached copies could not be purged within %ss; sending it anyway; keys: %s; %s",
+                alert.pk, settings.ALERT_PURGE_WAIT_SECONDS, " ".join(sorted(keys)), "; ".join(result.errors),
+            )  # fmt: skip
+    except Exception:  # a misconfigured purger, a database hiccup: never a reason to hold breaking news
+        logger.exception(
+            "alert %s: purging its article's cached copies failed; sending it anyway; keys: %s",
+            alert.pk,
+            " ".join(sorted(keys)),
+        )
+        failed = True
+    Alert.objects.filter(pk=alert.pk, cache_purged_at__isnull=True).update(
+        cache_purged_at=Now(), cache_purge_failed=failed
+    )
 
 
 # --- Sending one batch -------------------------------------------------------------------------
@@ -370,7 +409,9 @@ def deliveries_send_deferred(*, now: datetime | None = None, gateway: FCMGateway
             )
             tries = {row.device_id: row.attempts + 1 for row in due}
         alert = (
-            Alert.objects.select_related(*ALERT_MESSAGE_RELATED).prefetch_related(*ALERT_MESSAGE_PREFETCH).get(pk=alert_id)
+            Alert.objects.select_related(*ALERT_MESSAGE_RELATED)
+            .prefetch_related(*ALERT_MESSAGE_PREFETCH)
+            .get(pk=alert_id)
         )
         if not alert_still_wanted(alert):
             dropped = Delivery.objects.filter(pk__in=[row.pk for row in due], state=DeliveryState.DEFERRED).update(

@@ -98,6 +98,10 @@ class Alert(models.Model):
     # The fan-out walks the audience in device-id order; this is how far it got (resumable).
     fanout_cursor = models.BigIntegerField(default=0, editable=False)
     fanout_done = models.BooleanField(default=False, editable=False)
+    # Purge before push: the fan-out purges the article's cached copies before its first batch, once.
+    # When that ended (null: not yet, or nothing to purge), and whether it failed (the alert went out anyway).
+    cache_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cache_purge_failed = models.BooleanField(default=False, editable=False)
     targeted = models.PositiveIntegerField(default=0, editable=False)
     sent = models.PositiveIntegerField(default=0, editable=False)
     failed = models.PositiveIntegerField(default=0, editable=False)
@@ -110,6 +114,7 @@ class Alert(models.Model):
     history = Revisions(
         excluded_fields=[
             "fanout_cursor", "fanout_done", "targeted", "sent", "failed", "invalid_tokens", "deferred", "opened",
+            "cache_purged_at", "cache_purge_failed",
         ],
         m2m_fields=["sections"],
     )  # fmt: skip

@@ -305,16 +305,10 @@ def _article(request: HttpRequest, code: str, section: str, pk: int, slug: str, 
         "json_ld": _json_ld(_news_article(article, canonical, picture, authors, tags)),
     }
     response = _render(request, edition, "web/article.html", context, frame=frame)
-    # A withdrawal purges the story's own key; the "Most read" titles shown here carry theirs too.
+    # A withdrawal purges the story's own key; the "Most read" titles shown here carry theirs too. Not
+    # most-read-<edition>: every publish purges that, and would empty the cache of every story's page.
     most_read_keys = [f"article-{entry['id']}" for entry in context["most_read"]]
-    keys = _keys(
-        edition,
-        f"article-{article.pk}",
-        f"section-{article.section.slug}",
-        f"most-read-{edition.code}",
-        *most_read_keys,
-        articles=related,
-    )
+    keys = _keys(edition, f"article-{article.pk}", f"section-{article.section.slug}", *most_read_keys, articles=related)
     # No Last-Modified: "Most read" changes with every view, not with edits (the ETag still gives 304s).
     return public_cache(response, keys=keys, browsers_revalidate=True)
 
