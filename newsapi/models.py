@@ -2,9 +2,10 @@
 
 import math
 import uuid
+from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from backend.history import Revisions
+from newsapi import search
 from newsapi.sanitize import html_to_text, sanitize_html
 
 WORDS_PER_MINUTE = 200
@@ -35,11 +37,6 @@ class Edition(models.Model):
     dir = models.CharField(max_length=3, choices=TextDirection.choices, default=TextDirection.LTR)
     is_default = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
-    search_config = models.CharField(
-        max_length=32,
-        default="simple",
-        help_text="PostgreSQL text search configuration (english, arabic, turkish, or simple).",
-    )
 
     class Meta:
         ordering = ["position", "code"]
@@ -93,6 +90,13 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A renamed tag re-indexes its articles for search (their index holds the names)."""
+        renamed = self.pk is not None and Tag.objects.filter(pk=self.pk).exclude(name=self.name).exists()
+        super().save(*args, **kwargs)
+        if renamed:
+            search.reindex(Article.objects.filter(tags=self))
+
 
 class Author(models.Model):
     name = models.CharField(max_length=120)
@@ -104,6 +108,13 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A renamed author re-indexes their articles for search (their index holds the names)."""
+        renamed = self.pk is not None and Author.objects.filter(pk=self.pk).exclude(name=self.name).exists()
+        super().save(*args, **kwargs)
+        if renamed:
+            search.reindex(Article.objects.filter(authors=self))
 
 
 class Image(models.Model):
@@ -195,11 +206,16 @@ class Article(models.Model):
     translation_group = models.UUIDField(
         default=uuid.uuid4, db_index=True, help_text="Articles sharing this id are translations of one story."
     )
+    # The search index (newsapi.search): derived in Python from the text, the tags' and the authors' names.
+    search_names = models.TextField(blank=True, editable=False)
+    search_terms = models.TextField(blank=True, editable=False)
+    search_prefixes = models.TextField(blank=True, editable=False)
+    search_title = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     # Versions are recorded by the services (who, why); derived columns are not part of a version.
-    history = Revisions(excluded_fields=["body_text", "search_vector"], m2m_fields=["tags", "authors"])
+    history = Revisions(excluded_fields=["body_text", *search.SEARCH_INDEX_FIELDS], m2m_fields=["tags", "authors"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -224,24 +240,40 @@ class Article(models.Model):
         self.body_text = html_to_text(self.body_html)
         self.reading_time_minutes = max(1, math.ceil(len(self.body_text.split()) / WORDS_PER_MINUTE))
         self.updated_at = timezone.now()
+        # The stored names are the tags' and authors' as last indexed (refresh_search_index): no read here.
+        index = search.index_article(self, self.search_names.splitlines())
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body_html", "body_text", "reading_time_minutes", "updated_at"}  # type: ignore[misc]
+            kwargs["update_fields"] = {  # type: ignore[misc]
+                *update_fields, "body_html", "body_text", "reading_time_minutes", "updated_at",
+                *search.SEARCH_TEXT_FIELDS,
+            }  # fmt: skip
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         ContentVersion.bump()
-        self.refresh_search_vector()
+        self._write_search_index(index, columns=False)
 
-    def refresh_search_vector(self) -> None:
-        """Index title (A), summary (B) and body (C) with the edition's PostgreSQL configuration."""
-        if connection.vendor != "postgresql":
-            return
-        config = self.edition.search_config
-        vector = (
-            SearchVector("title", weight="A", config=config)
-            + SearchVector("summary", weight="B", config=config)
-            + SearchVector("body_text", weight="C", config=config)
+    def refresh_search_index(self) -> None:
+        """Index the article again after its tags or authors changed (``tags.set``, ``authors.set``).
+
+        One read of their names and one UPDATE; ``save`` re-indexes the article's own text by itself.
+        """
+        names = (
+            Tag.objects.filter(articles=self).order_by().annotate(kind=models.Value(0)).values_list("kind", "name")
+        ).union(
+            Author.objects.filter(articles=self).order_by().annotate(kind=models.Value(1)).values_list("kind", "name"),
+            all=True,
         )
-        Article.objects.filter(pk=self.pk).update(search_vector=vector)
+        index = search.index_article(self, [name for _, name in names.order_by("kind", "name")])
+        self._write_search_index(index, columns=True)
+
+    def _write_search_index(self, index: search.ArticleIndex, *, columns: bool) -> None:
+        """Store ``index`` (the text columns too with ``columns``; ``save`` wrote them with the row) and,
+        on PostgreSQL, the vector built from it: one UPDATE, the index's only write besides the row's own."""
+        changes: dict[str, Any] = index.columns() if columns else {}
+        if connection.vendor == "postgresql":
+            changes["search_vector"] = search.vector(index)
+        if changes:
+            Article.objects.filter(pk=self.pk).update(**changes)
 
 
 class ContentVersion(models.Model):

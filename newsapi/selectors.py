@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     CharField,
@@ -19,9 +18,10 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from newsapi import search
 from newsapi.models import (
     AppRelease,
     Article,
@@ -43,7 +43,7 @@ HOME_MOST_READ = 5
 HOME_MOST_READ_WINDOW = timedelta(hours=24)
 BREAKING_WINDOW = timedelta(hours=24)
 
-CARD_DEFERRED = ("body_html", "body_text", "search_vector")
+CARD_DEFERRED = ("body_html", "body_text", *search.SEARCH_INDEX_FIELDS)
 
 
 def edition_default() -> Edition | None:
@@ -106,7 +106,9 @@ def article_cards(
 
 def article_detail(*, article_id: int) -> Article | None:
     queryset = (
-        _with_card_relations(Article.objects.published().filter(pk=article_id)).defer(None).defer("search_vector")
+        _with_card_relations(Article.objects.published().filter(pk=article_id))
+        .defer(None)
+        .defer(*search.SEARCH_INDEX_FIELDS)
     )
     return queryset.prefetch_related("authors").first()
 
@@ -232,28 +234,44 @@ def _in_ranking(counts: dict[int, int], articles: dict[int, Article]) -> list[Ar
     return ranked
 
 
+SUGGESTIONS = 8
+
+
 def article_search(*, edition: Edition, query: str, section: Section | None = None) -> QuerySet[Article]:
-    """Ranked full-text search: PostgreSQL with the edition's configuration, plain matching elsewhere.
+    """Published cards of ``edition`` (and ``section``) matching ``query``, by ``newsapi.search``'s rule and rank.
 
-    The result has a ``rank`` annotation (higher is better) for keyset pagination.
+    The same matches on PostgreSQL and SQLite. Each card has a float ``rank`` (higher first; with
+    ``id``, the keyset of ``backend.api.pagination``) and its ``body_text`` loaded, for ``search.highlight``.
+    A query without words matches nothing.
     """
-    queryset = article_cards(edition=edition, section=section)
-    if connection.vendor == "postgresql":
-        search = SearchQuery(query, search_type="websearch", config=edition.search_config)
-        # ts_rank is a float4; as float8 it survives the cursor's round trip exactly, so ties page correctly.
-        rank = Cast(SearchRank(F("search_vector"), search), FloatField())
-        return queryset.filter(search_vector=search).annotate(rank=rank)
-    words = query.split()
-    for word in words:
-        queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body_text__icontains=word))
-    title_hits = Q()
-    for word in words:
-        title_hits |= Q(title__icontains=word)
-    from django.db.models import Case, When
+    cards = article_cards(edition=edition, section=section)
+    queryset = cards.defer(None).defer("body_html", *search.SEARCH_INDEX_FIELDS)
+    terms = search.parse(edition.code, query)
+    if not terms:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField())).none()
+    condition, rank = search.matching(terms, vendor=connection.vendor)
+    return queryset.filter(condition).annotate(rank=rank)
 
-    return queryset.annotate(
-        rank=Case(When(title_hits, then=Value(1.0)), default=Value(0.5), output_field=FloatField())
+
+def article_suggestions(*, edition: Edition, query: str, limit: int = SUGGESTIONS) -> list[Article]:
+    """The ``limit`` best headlines of ``edition`` for ``query`` (``article_search``'s match and rank), in one query.
+
+    Each carries its title, rank and what its web address needs, nothing more.
+    """
+    terms = search.parse(edition.code, query)
+    if not terms:
+        return []
+    condition, rank = search.matching(terms, vendor=connection.vendor)
+    rows = (
+        Article.objects.published()
+        .filter(edition=edition)
+        .filter(condition)
+        .select_related("edition", "section")
+        .only("id", "slug", "title", "edition__code", "section__slug")
+        .annotate(rank=rank)
+        .order_by("-rank", "-id")
     )
+    return list(rows[:limit])
 
 
 def sync_changes(*, edition: Edition) -> QuerySet[Article]:
@@ -264,7 +282,7 @@ def sync_changes(*, edition: Edition) -> QuerySet[Article]:
     """
     settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
     queryset = Article.objects.filter(edition=edition, published_at__isnull=False, updated_at__lte=settled)
-    return _with_card_relations(queryset).defer(None).defer("search_vector").prefetch_related("authors")
+    return _with_card_relations(queryset).defer(None).defer(*search.SEARCH_INDEX_FIELDS).prefetch_related("authors")
 
 
 def tag_for_edition(*, edition: Edition, slug: str) -> Tag | None:

@@ -110,7 +110,10 @@ def article_create(
     with revision(article, by=by, reason="Created"):
         article.save()
         article.tags.set(tags)
-        article.authors.set(list(authors))
+        authors = list(authors)
+        article.authors.set(authors)
+        if tags or authors:
+            article.refresh_search_index()
     logger.info("article %s created by %s", article.pk, actor_id(by))
     return article
 
@@ -153,6 +156,8 @@ def article_update(*, article: Article, by: Actor, changes: dict[str, Any]) -> A
             locked.tags.set(tags)
         if "authors" in changes:
             locked.authors.set(list(changes["authors"]))
+        if "tags" in changes or "authors" in changes:
+            locked.refresh_search_index()
     purge_on_commit(article_change_keys(before=before, after=article_seen(locked)))
     logger.info("article %s updated by %s: %s", locked.pk, actor_id(by), ", ".join(sorted(changes)))
     article.refresh_from_db()

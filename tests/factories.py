@@ -84,11 +84,13 @@ class ArticleFactory(factory.django.DjangoModelFactory[Article]):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+            self.refresh_search_index()  # as the services do: the names are searchable
 
     @factory.post_generation
     def authors(self, create, extracted, **kwargs):
         if create and extracted:
             self.authors.set(extracted)
+            self.refresh_search_index()
 
 
 def user_with_role(role: str | None, username: str | None = None):

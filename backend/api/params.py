@@ -41,8 +41,18 @@ class TextField(serializers.CharField):
     """Free text from a request (a search query): DRF's CharField, with a schema that says what it takes.
 
     The schema's ``minLength: 1`` alone would admit "   ", which the field trims to nothing
-    and refuses as blank; ``NOT_BLANK_PATTERN`` says "not only whitespace, and no NUL".
+    and refuses as blank; ``NOT_BLANK_PATTERN`` says "not only whitespace, and no NUL". A
+    ``min_length`` counts after trimming too: ``not_blank_pattern`` says so.
     """
+
+
+def not_blank_pattern(min_length: int = 1) -> str:
+    """Text with no NUL that is at least ``min_length`` long once trimmed: its first and last non-whitespace
+    characters are at least ``min_length`` apart (counting both)."""
+    if min_length <= 1:
+        return NOT_BLANK_PATTERN
+    edge = rf"[^\x00{PYTHON_WHITESPACE}]"
+    return rf"^[^\x00]*{edge}[^\x00]{{{min_length - 2},}}{edge}[^\x00]*$"
 
 
 class RequestPatternSchema(OpenApiSerializerFieldExtension):
@@ -66,9 +76,10 @@ class RequestPatternSchema(OpenApiSerializerFieldExtension):
 
 class TextFieldSchema(RequestPatternSchema):
     target_class = TextField
+    match_subclasses = True
 
     def request_pattern(self) -> str | None:
-        return None if self.target.allow_blank else NOT_BLANK_PATTERN
+        return None if self.target.allow_blank else not_blank_pattern(self.target.min_length or 1)
 
 
 class PatternField(serializers.CharField):

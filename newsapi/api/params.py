@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from backend.api.params import DATE_TIME_HELP, RFC3339DateTimeField, TextField
 from newsapi.fields import EditionParams, SectionField
@@ -40,9 +41,40 @@ class ArticleListParams(EditionParams):
         return attrs
 
 
+class SearchTextField(TextField):
+    """A search query: trimmed and validated as any text, but a trailing space is kept (as one).
+
+    It says the last word is complete: the analysis then matches it as a whole word, not as the
+    start of one (``newsapi.search_analysis.query_terms``), so "kurd " does not find "kurdistan".
+    """
+
+    def run_validation(self, data: Any = empty) -> Any:
+        value = super().run_validation(data)
+        if value and isinstance(data, str) and data != data.rstrip():
+            return f"{value} "
+        return value
+
+
+SEARCH_HELP = (
+    "Words to look for, up to 200 characters, in the edition's language: spellings, keyboards (Arabic kaf "
+    "and yeh for Kurdish and Persian), inflections and digits of every script meet (docs/api.md, Search). "
+    "Every word must be found; the last one may be the start of a word, unless a space or punctuation follows it. "
+    "Punctuation is ignored: a text without words finds nothing (an empty list, not an error)."
+)
+SUGGEST_MIN_LENGTH = 2
+
+
 class SearchParams(EditionParams):
-    q = TextField(max_length=200, help_text="Words to look for (web search syntax on PostgreSQL).")
+    q = SearchTextField(max_length=200, help_text=SEARCH_HELP)
     section = SectionField()
+
+
+class SuggestParams(EditionParams):
+    q = SearchTextField(
+        min_length=SUGGEST_MIN_LENGTH,
+        max_length=200,
+        help_text=f"What the reader has typed so far: at least {SUGGEST_MIN_LENGTH} characters. {SEARCH_HELP}",
+    )
 
 
 MOST_READ_WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}

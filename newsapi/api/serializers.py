@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from newsapi import search
 from newsapi.images import RENDITION_FORMAT
 from newsapi.models import Article, Author, Edition, Image, Section, Tag, TextDirection, article_web_url
 
@@ -151,6 +152,66 @@ class MostReadCardSerializer(ArticleCardSerializer):
 
     def to_representation(self, instance: Article) -> dict[str, Any]:
         return {**super().to_representation(instance), "view_count": instance.view_count}  # type: ignore[attr-defined]
+
+
+HIGHLIGHT_HELP = (
+    "A short snippet with the words that matched the query in <mark>…</mark>; everything else is HTML-escaped "
+    "text, and <mark> is the only tag."
+)
+
+
+class SearchCardSerializer(ArticleCardSerializer):
+    """A search result: the card and its ``highlight`` (``newsapi.search.highlight``).
+
+    The context carries the query's terms (``terms``) and the edition's code (``lang``).
+    """
+
+    highlight = serializers.CharField(
+        read_only=True,
+        help_text=(
+            f"{HIGHLIGHT_HELP} Taken from the title, the summary or the body, whichever holds most of the query's "
+            "words; the title, unmarked, when only a tag or an author name matched."
+        ),
+    )
+
+    class Meta(ArticleCardSerializer.Meta):
+        fields = [*ArticleCardSerializer.Meta.fields, "highlight"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Article) -> dict[str, Any]:
+        texts = (instance.title, instance.summary, instance.body_text)
+        return {
+            **super().to_representation(instance),
+            "highlight": search.highlight(self.context["lang"], self.context["terms"], texts),
+        }
+
+
+TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length or 200
+
+
+class SuggestionSerializer(serializers.Serializer[Any]):
+    """A headline offered while the reader types: enough to show it and open it."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = serializers.URLField(read_only=True, help_text="Canonical web address of the article.")
+    highlight = serializers.CharField(
+        read_only=True,
+        help_text=(
+            "The whole title with the words that matched the query in <mark>…</mark> (none when only the "
+            "body, a tag or an author matched); everything else is HTML-escaped text, and <mark> is the only tag."
+        ),
+    )
+
+    def to_representation(self, instance: Article) -> dict[str, Any]:
+        return {
+            "id": instance.pk,
+            "title": instance.title,
+            "url": article_web_url(instance),
+            "highlight": search.highlight(
+                self.context["lang"], self.context["terms"], [instance.title], length=TITLE_MAX_LENGTH
+            ),
+        }
 
 
 class TranslationSerializer(serializers.Serializer[dict[str, Any]]):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("home/", views.HomeView.as_view(), name="home"),
     path("most-read/", views.MostReadView.as_view(), name="most-read"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("search/suggest/", views.SuggestView.as_view(), name="search-suggest"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("sync/", views.SyncView.as_view(), name="sync"),
     path("app-config/", views.AppConfigView.as_view(), name="app-config"),

@@ -16,7 +16,7 @@ from backend.api.pagination import Keyset, paginate
 from backend.api.params import validated
 from backend.api.response_cache import cached_or_render
 from backend.api.schema import PAGE_PARAMETERS, PROBLEM_RESPONSES, paginated
-from newsapi import selectors
+from newsapi import search, selectors
 from newsapi.api import params
 from newsapi.api.serializers import (
     ArticleCardSerializer,
@@ -24,7 +24,9 @@ from newsapi.api.serializers import (
     ArticleSyncSerializer,
     EditionSerializer,
     MostReadCardSerializer,
+    SearchCardSerializer,
     SectionSerializer,
+    SuggestionSerializer,
     TagRefSerializer,
     TombstoneSerializer,
 )
@@ -177,10 +179,18 @@ class MostReadView(APIView):
         return public_cache(Response({"window": query["window"], "results": cards}), keys=keys)  # type: ignore[return-value]
 
 
+SEARCH_DESCRIPTION = (
+    "Published articles of the edition whose title, summary, body, tag names or author names hold every word "
+    "of `q`, analysed for the edition's language (docs/api.md, Search). Best first: relevance (title over tags, "
+    "authors and summary over body) weighted by recency. Each card carries a `highlight`."
+)
+
+
 class SearchView(APIView):
     @extend_schema(
         parameters=[params.SearchParams, *PAGE_PARAMETERS],
-        responses={200: paginated(ArticleCardSerializer), **PROBLEM_RESPONSES},
+        responses={200: paginated(SearchCardSerializer), **PROBLEM_RESPONSES},
+        description=SEARCH_DESCRIPTION,
     )
     def get(self, request: Request) -> HttpResponse | Response:
         return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
@@ -190,13 +200,42 @@ class SearchView(APIView):
         edition = query["lang"]
         results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"))
         page = paginate(results, request, SEARCH)
-        response = Response(
-            page.as_dict(ArticleCardSerializer(page.items, many=True, context={"request": request}).data)
-        )
+        context = {"request": request, "lang": edition.code, "terms": search.parse(edition.code, query["q"])}
+        response = Response(page.as_dict(SearchCardSerializer(page.items, many=True, context=context).data))
         return public_cache(  # type: ignore[return-value]
             response,
             keys=[f"search-{edition.code}", *_edition_keys(edition), *_article_keys(page.items)],
             last_modified=selectors.edition_last_modified(edition=edition),
+        )
+
+
+class SuggestionsSerializer(serializers.Serializer[Any]):
+    results = SuggestionSerializer(many=True, help_text=f"At most {selectors.SUGGESTIONS}, best first.")
+
+
+class SuggestView(APIView):
+    @extend_schema(
+        parameters=[params.SuggestParams],
+        responses={200: SuggestionsSerializer, **PROBLEM_RESPONSES},
+        operation_id="search_suggest",
+        description=(
+            f"Headlines for a search box while the reader types: the {selectors.SUGGESTIONS} best matches of `q` by "
+            "the search's rule and rank, no cursor and no next page. `q` shorter than "
+            f"{params.SUGGEST_MIN_LENGTH} characters (once trimmed) is a 400; one without words, an empty list."
+        ),
+    )
+    def get(self, request: Request) -> HttpResponse | Response:
+        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+
+    def render(self, request: Request) -> Response:
+        query = validated(params.SuggestParams, request)
+        edition = query["lang"]
+        articles = selectors.article_suggestions(edition=edition, query=query["q"])
+        context = {"lang": edition.code, "terms": search.parse(edition.code, query["q"])}
+        body = {"results": SuggestionSerializer(articles, many=True, context=context).data}
+        # No Last-Modified: one query fewer on a request made at every keystroke; the ETag revalidates.
+        return public_cache(  # type: ignore[return-value]
+            Response(body), keys=[f"search-{edition.code}", *_edition_keys(edition), *_article_keys(articles)]
         )
 
 

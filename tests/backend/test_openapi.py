@@ -67,6 +67,7 @@ def test_schema_describes_every_endpoint(spec):
         "/api/v1/articles/{id}/",
         "/api/v1/home/",
         "/api/v1/search/",
+        "/api/v1/search/suggest/",
         "/api/v1/most-read/",
         "/api/v1/tags/{slug}/",
         "/api/v1/sync/",
@@ -113,6 +114,9 @@ def _paths(content):
         ("/api/v1/search/", {"q": "flood", "page_size": 1}, 200),
         ("/api/v1/search/", {"q": "zeppelin"}, 200),
         ("/api/v1/search/", {}, 400),
+        ("/api/v1/search/suggest/", {"q": "flo"}, 200),
+        ("/api/v1/search/suggest/", {"q": "!!"}, 200),
+        ("/api/v1/search/suggest/", {"q": "f"}, 400),
         ("/api/v1/tags/flood/", {"page_size": 1}, 200),
         ("/api/v1/tags/nothing/", {}, 404),
         ("/api/v1/tags/flood/", {"cursor": "bad"}, 400),
@@ -179,6 +183,7 @@ LANG_OPERATIONS = [
     "/api/v1/articles/",
     "/api/v1/home/",
     "/api/v1/search/",
+    "/api/v1/search/suggest/",
     "/api/v1/most-read/",
     "/api/v1/tags/{slug}/",
     "/api/v1/sync/",
@@ -297,6 +302,20 @@ def test_the_search_text_pattern_is_what_the_field_accepts(api, spec, content):
     for value in ["flood", " flood ", "\u200bflood", "\ufeff"]:
         assert pattern.search(value), repr(value)
         assert api.get("/api/v1/search/", {"q": value}).status_code == 200, repr(value)
+
+
+def test_the_suggest_text_pattern_asks_for_two_characters_once_trimmed(api, spec, content):
+    q = parameter(spec, "/api/v1/search/suggest/", "q")
+    assert q["required"] is True
+    assert q["schema"]["minLength"] == 2
+    pattern = re.compile(q["schema"]["pattern"])
+
+    for value in ["f", " f ", "\tf\n", "  ", "f\x00", "\x00fl"]:
+        assert not pattern.search(value), repr(value)
+        assert api.get("/api/v1/search/suggest/", {"q": value}).status_code == 400, repr(value)
+    for value in ["fl", " fl ", "f l", "\u200bf", "!!"]:
+        assert pattern.search(value), repr(value)
+        assert api.get("/api/v1/search/suggest/", {"q": value}).status_code == 200, repr(value)
 
 
 @pytest.mark.parametrize(

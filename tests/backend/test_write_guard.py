@@ -44,8 +44,9 @@ SERVICE_MODULES = {
 }
 # Single functions outside those modules that write one of the rows, each with why.
 SERVICE_FUNCTIONS = {
-    ("newsapi/models.py", "Article.refresh_search_vector"): "the search column derived from the saved text, "
-    "written by Article.save right after the row, i.e. only ever inside a service's save",
+    ("newsapi/models.py", "Article._write_search_index"): "the search index derived from the saved text and the "
+    "tags' and authors' names (newsapi.search), written by Article.save right after the row, or by "
+    "Article.refresh_search_index after a service changed the tags or authors",
 }
 
 MODELS = {

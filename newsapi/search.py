@@ -1,0 +1,345 @@
+"""Search: the article index and its queries, on PostgreSQL and SQLite alike.
+
+Normalisation and stemming happen here in Python (``newsapi.search_analysis``), when an article is
+saved and when a query arrives, so both databases match by the same rule: the one in the
+``search_analysis`` package docstring. Only ranking differs between them.
+
+**Index.** Each article stores what its words are indexed as (all derived, written by
+``Article.save`` and ``Article.refresh_search_index``):
+
+- ``search_names``: its tags' names, then its authors', one a line, so that saving the article
+  re-indexes it without reading them again;
+- ``search_terms``: its distinct ``document_terms`` (title, names, summary, body), space-separated
+  and space-padded (" t1 t2 ");
+- ``search_prefixes``: its distinct ``document_prefix_words`` (normalised words and their stems), the same way;
+- ``search_title``: the title's prefix words (which include its terms), the same way;
+- on PostgreSQL, ``search_vector`` (GIN-indexed): ``to_tsvector('simple', ...)`` of the analysed
+  words: the title's terms with weight A, the names' and the summary's B, the body's C, and the
+  prefix words that are no term D. They are already normalised and stemmed, and the ``simple``
+  configuration (no stemmer, no stopwords) keeps each as it is.
+
+**Match.** A query's ``query_terms``: every term that is not the prefix term must be a document
+term; the prefix term must start a prefix word, or its stem must be a document term.
+
+- PostgreSQL: ``to_tsquery('simple', "'t1':ABC & ('p':* | 's':ABC)")``. The ``ABC`` label keeps
+  whole-word terms off the D lexemes, which are prefix words only. Each lexeme is quoted, ``'`` and
+  ``\\`` doubled (``tsquery_text``), though the analysis never leaves either in a term.
+- SQLite: ``search_terms LIKE '% t1 %' AND (search_prefixes LIKE '% p%' OR search_terms LIKE '% s %')``,
+  Django's ``contains`` escaping ``%``, ``_`` and ``\\``.
+
+**Rank** (a float, higher first, then id: ``backend.api.pagination``'s keyset):
+``ln(relevance) + ln 2 * days(published_at - 2000-01-01) / RECENCY_HALF_LIFE_DAYS``, which orders
+exactly as ``relevance * 2^(-age in days / RECENCY_HALF_LIFE_DAYS)`` does (the two differ by a
+term that is the same for every row at any moment), but does not move as time passes, so a
+cursor stays valid while a reader pages. ``relevance`` is ``ts_rank`` on PostgreSQL; on SQLite,
+1.0 for a query term found in the title and 0.2 for one found elsewhere, averaged over the terms.
+
+**Highlight** (``highlight``): a snippet of the title, summary or body (the first holding most of
+the query's terms) with each matching word in ``<mark>``, by the same rule, in Python.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import Case, Expression, F, FloatField, Func, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Greatest, Ln
+from django.utils.html import escape
+
+from newsapi.search_analysis import QueryTerm, document_prefix_words, document_terms, query_terms
+from newsapi.search_analysis.tokens import is_word_char
+
+SEARCH_TEXT_FIELDS = ("search_names", "search_terms", "search_prefixes", "search_title")
+"""The stored analysis of an article, on every database."""
+SEARCH_INDEX_FIELDS = (*SEARCH_TEXT_FIELDS, "search_vector")
+"""Everything an article is indexed as: no reader-facing query needs to load any of it."""
+
+CONFIG = "simple"
+RECENCY_HALF_LIFE_DAYS = 14.0
+"""A story this many days older needs twice the relevance to rank level with a newer one."""
+MIN_RELEVANCE = 1e-6
+"""``ts_rank`` can round to 0 (a prefix-word-only hit in a long body); ln needs a positive number."""
+SQLITE_TITLE_WEIGHT = 1.0
+SQLITE_OTHER_WEIGHT = 0.2
+SNIPPET_CHARS = 160
+HIGHLIGHT_SCAN_CHARS = 10_000
+"""How much of each text ``highlight`` reads: a long body's far end would cost a page of results dearly."""
+REINDEX_CHUNK = 500
+
+
+# --- Index --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleIndex:
+    """What one article is indexed as: the stored text columns and the vector's weighted texts."""
+
+    names: str
+    terms: str
+    prefixes: str
+    title: str
+    weighted: tuple[str, str, str, str]
+    """The analysed words for the vector's weights A, B, C and D, space-separated."""
+
+    def columns(self) -> dict[str, str]:
+        return {
+            "search_names": self.names,
+            "search_terms": self.terms,
+            "search_prefixes": self.prefixes,
+            "search_title": self.title,
+        }
+
+
+def _padded(words: Iterable[str]) -> str:
+    unique = list(dict.fromkeys(words))
+    return f" {' '.join(unique)} " if unique else ""
+
+
+def article_index(lang: str, *, title: str, summary: str, body: str, names: Sequence[str]) -> ArticleIndex:
+    """The index of an article of edition ``lang`` with these texts and tag and author ``names``."""
+    names_text = "\n".join(names)
+    parts = [title, names_text, summary, body]
+    terms = [document_terms(lang, text) for text in parts]
+    prefix_words = [document_prefix_words(lang, text) for text in parts]
+    all_terms = {term for part in terms for term in part}
+    all_prefix_words = [word for part in prefix_words for word in part]
+    prefix_only = [word for word in dict.fromkeys(all_prefix_words) if word not in all_terms]
+    return ArticleIndex(
+        names=names_text,
+        terms=_padded(term for part in terms for term in part),
+        prefixes=_padded(all_prefix_words),
+        title=_padded(prefix_words[0]),
+        weighted=(
+            " ".join(terms[0]),
+            " ".join([*terms[1], *terms[2]]),
+            " ".join(terms[3]),
+            " ".join(prefix_only),
+        ),
+    )
+
+
+def vector(index: ArticleIndex) -> Expression:
+    """``search_vector``'s value on PostgreSQL: the analysed words, weighted, under the ``simple`` configuration."""
+    a, b, c, d = (
+        SearchVector(Value(text), config=CONFIG, weight=weight)
+        for text, weight in zip(index.weighted, "ABCD", strict=True)
+    )
+    return a + b + c + d
+
+
+def index_article(article: Any, names: Sequence[str]) -> ArticleIndex:
+    """Set ``article``'s stored analysis from its edition, title, summary, body text and ``names``; return it.
+
+    ``article`` is an ``Article``, or the historical model of a migration.
+    """
+    index = article_index(
+        article.edition.code, title=article.title, summary=article.summary, body=article.body_text, names=names
+    )
+    for field, value in index.columns().items():
+        setattr(article, field, value)
+    return index
+
+
+def reindex(queryset: QuerySet[Any], *, chunk_size: int = REINDEX_CHUNK) -> int:
+    """Analyse every article of ``queryset`` again and store it, ``chunk_size`` at a time; return how many.
+
+    For when the analysis changes, a tag or an author is renamed, or a migration adds the index.
+    Three reads and one bulk UPDATE per chunk; ``updated_at`` does not move (readers see nothing new).
+    """
+    model = queryset.model
+    tag_model = model._meta.get_field("tags").related_model
+    author_model = model._meta.get_field("authors").related_model
+    postgresql = connections[queryset.db].vendor == "postgresql"
+    fields = [*SEARCH_TEXT_FIELDS, "search_vector"] if postgresql else list(SEARCH_TEXT_FIELDS)
+    rows = (
+        queryset.select_related("edition")
+        .only("id", "title", "summary", "body_text", "edition__code")
+        .prefetch_related(
+            Prefetch("tags", queryset=tag_model.objects.only("id", "name").order_by("name")),
+            Prefetch("authors", queryset=author_model.objects.only("id", "name").order_by("name")),
+        )
+        .order_by("pk")
+    )
+    batch: list[Any] = []
+    done = 0
+    for article in rows.iterator(chunk_size=chunk_size):
+        names = [tag.name for tag in article.tags.all()] + [author.name for author in article.authors.all()]
+        index = index_article(article, names)
+        if postgresql:
+            article.search_vector = vector(index)
+        batch.append(article)
+        if len(batch) >= chunk_size:
+            done += model.objects.using(queryset.db).bulk_update(batch, fields)
+            batch = []
+    if batch:
+        done += model.objects.using(queryset.db).bulk_update(batch, fields)
+    return done
+
+
+# --- Match and rank -----------------------------------------------------------------------------
+
+
+def parse(lang: str, query: str) -> list[QueryTerm]:
+    """The query's terms (``query_terms``) without repeats; empty when it has no words (it matches nothing)."""
+    return list(dict.fromkeys(query_terms(lang, query)))
+
+
+def _lexeme(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("'", "''")
+    return f"'{escaped}'"
+
+
+def tsquery_text(terms: Sequence[QueryTerm]) -> str:
+    """The ``to_tsquery`` text of the matching rule: every term ANDed, the prefix term as ``(prefix:* | stem)``."""
+    parts = []
+    for term in terms:
+        if term.prefix:
+            parts.append(f"({_lexeme(term.term)}:* | {_lexeme(term.stem)}:ABC)")
+        else:
+            parts.append(f"{_lexeme(term.term)}:ABC")
+    return " & ".join(parts)
+
+
+def _sqlite_hit(term: QueryTerm, column: str, prefix_column: str) -> Q:
+    if term.prefix:
+        return Q(**{f"{prefix_column}__contains": f" {term.term}"}) | Q(**{f"{column}__contains": f" {term.stem} "})
+    return Q(**{f"{column}__contains": f" {term.term} "})
+
+
+class DaysSince2000(Func):
+    """Days from 2000-01-01T00:00Z to a datetime column, as a float."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(EXTRACT(EPOCH FROM %(expressions)s)::double precision / 86400.0 - 10957.0)"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="(julianday(%(expressions)s) - 2451544.5)", **extra)
+
+
+def _ranked(relevance: Any) -> Any:
+    recency = DaysSince2000(F("published_at")) * Value(math.log(2) / RECENCY_HALF_LIFE_DAYS)
+    return Ln(Greatest(relevance, Value(MIN_RELEVANCE), output_field=FloatField())) + recency
+
+
+def matching(terms: Sequence[QueryTerm], *, vendor: str) -> tuple[Q, Any]:
+    """The filter of articles matching ``terms`` (not empty) and their ``rank`` expression, for ``vendor``."""
+    if vendor == "postgresql":
+        query = SearchQuery(tsquery_text(terms), search_type="raw", config=CONFIG)
+        # ts_rank is a float4; as float8 it survives the cursor's round trip exactly, so ties page correctly.
+        ts_rank = Cast(SearchRank(F("search_vector"), query), FloatField())
+        return Q(search_vector=query), _ranked(ts_rank)
+    condition = Q()
+    for term in terms:
+        condition &= _sqlite_hit(term, "search_terms", "search_prefixes")
+    share = (SQLITE_TITLE_WEIGHT - SQLITE_OTHER_WEIGHT) / len(terms)
+    title_hits = [
+        Case(When(_sqlite_hit(term, "search_title", "search_title"), then=Value(share)), default=Value(0.0))
+        for term in terms
+    ]
+    weight = sum(title_hits, Value(SQLITE_OTHER_WEIGHT, output_field=FloatField()))
+    return condition, _ranked(weight)
+
+
+# --- Highlight ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16384)
+def _analysed_word(lang: str, word: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    return frozenset(document_terms(lang, word)), tuple(document_prefix_words(lang, word))
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = None
+    for index, char in enumerate(text):
+        if is_word_char(char):
+            if start is None:
+                start = index
+        elif start is not None:
+            spans.append((start, index))
+            start = None
+    if start is not None:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _terms_matched(lang: str, word: str, terms: Sequence[QueryTerm]) -> set[int]:
+    """Which of ``terms`` (by position) the text word ``word`` matches."""
+    word_terms, prefix_words = _analysed_word(lang, word)
+    found = set()
+    for position, term in enumerate(terms):
+        if term.prefix:
+            hit = term.stem in word_terms or any(prefix.startswith(term.term) for prefix in prefix_words)
+        else:
+            hit = term.term in word_terms
+        if hit:
+            found.add(position)
+    return found
+
+
+def highlight(lang: str, terms: Sequence[QueryTerm], texts: Iterable[str], *, length: int = SNIPPET_CHARS) -> str:
+    """A snippet of the first of ``texts`` holding most of ``terms``, about ``length`` long, matches in ``<mark>``.
+
+    Everything else is HTML-escaped: the only markup is ``<mark>``. Whitespace is collapsed; a
+    text cut short gets "…" where it was cut. When no text holds a term (the article matched by a
+    tag or an author name, or deeper in the body than ``HIGHLIGHT_SCAN_CHARS``), the first
+    non-empty text, unmarked.
+    """
+    best: tuple[int, str, list[tuple[int, int]]] | None = None
+    for raw in texts:
+        text = " ".join(raw[:HIGHLIGHT_SCAN_CHARS].split())
+        if not text:
+            continue
+        marked: list[tuple[int, int]] = []
+        found: set[int] = set()
+        for start, end in _word_spans(text):
+            hits = _terms_matched(lang, text[start:end], terms)
+            if hits:
+                marked.append((start, end))
+                found |= hits
+        if best is None or len(found) > best[0]:
+            best = (len(found), text, marked)
+        if len(found) == len(terms):
+            break
+    if best is None:
+        return ""
+    _, text, marked = best
+    return _snippet(text, marked, length)
+
+
+def _snippet(text: str, marked: list[tuple[int, int]], length: int) -> str:
+    start, end = 0, len(text)
+    if end > length:
+        first = marked[0][0] if marked else 0
+        start = max(0, first - length // 4)
+        if start > 0 and text[start - 1] != " ":
+            space = text.find(" ", start, first)
+            start = space + 1 if space != -1 else first
+        end = min(len(text), start + length)
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            if space > (marked[0][1] if marked else start):
+                end = space
+    pieces = ["…"] if start > 0 else []
+    position = start
+    for mark_start, mark_end in marked:
+        if mark_start < start or mark_end > end:
+            continue
+        pieces += [escape(text[position:mark_start]), "<mark>", escape(text[mark_start:mark_end]), "</mark>"]
+        position = mark_end
+    pieces.append(escape(text[position:end]))
+    if end < len(text):
+        pieces.append("…")
+    return "".join(pieces)
+
+
+def search_highlight(lang: str, query: str, texts: Iterable[str]) -> str:
+    """``highlight`` for a query as the reader typed it."""
+    return highlight(lang, parse(lang, query), texts)
