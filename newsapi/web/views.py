@@ -31,7 +31,7 @@ from backend.api.http_cache import public_cache
 from backend.api.pagination import Keyset, Page, paginate
 from backend.api.response_cache import cached_or_render
 from backend.newsroom_time import newsroom_time_zone
-from newsapi import selectors
+from newsapi import search, selectors
 from newsapi.api.params import SearchParams
 from newsapi.api.views import FEED, SEARCH
 from newsapi.images import RENDITION_FORMAT
@@ -384,14 +384,29 @@ def _news_article(
 
 
 def _listing(
-    request: HttpRequest, edition: Edition, articles: Any, keyset: Keyset, context: dict[str, Any], keys: list[str]
+    request: HttpRequest,
+    edition: Edition,
+    articles: Any,
+    keyset: Keyset,
+    context: dict[str, Any],
+    keys: list[str],
+    *,
+    terms: Sequence[search.QueryTerm] = (),
 ) -> TemplateResponse:
-    """One page of cards with the API's cursors; a bad cursor or page size is a 400 page."""
+    """One page of cards with the API's cursors; a bad cursor or page size is a 400 page.
+
+    With a search's ``terms`` each card gets its ``highlight``: the title or summary with the matched
+    words in ``<mark>``, everything else escaped (``newsapi.search.highlight``), as the API's cards.
+    """
     try:
         page: Page = paginate(articles, Request(request), keyset)
     except ValidationError:
         return _error(request, edition, 400)
-    response = _render(request, edition, "web/list.html", {**context, "page": page, "cards": _cards(page.items)})
+    cards = _cards(page.items)
+    for card in cards if terms else ():
+        snippet = search.highlight(edition.code, terms, (card.title, card.summary))
+        card.highlight = mark_safe(snippet)  # type: ignore[attr-defined]  # noqa: S308 - escaped but for <mark>
+    response = _render(request, edition, "web/list.html", {**context, "page": page, "cards": cards})
     public_cache(
         response,
         keys=_keys(edition, *keys, articles=page.items),
@@ -454,7 +469,8 @@ def _search(request: HttpRequest, edition: Edition) -> TemplateResponse:
     query = params.validated_data["q"]
     articles = selectors.article_search(edition=edition, query=query)
     context = {"kind": "search", "query": query}
-    return _listing(request, edition, articles, SEARCH, context, [f"search-{edition.code}"])
+    terms = search.parse(edition.code, query)
+    return _listing(request, edition, articles, SEARCH, context, [f"search-{edition.code}"], terms=terms)
 
 
 @require_safe

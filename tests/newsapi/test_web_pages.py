@@ -302,6 +302,19 @@ def test_search_page_finds_stories(client):
     assert client.get("/en/search/").status_code == 200
 
 
+def test_search_page_marks_the_matched_words_and_escapes_the_rest(client):
+    published_article(title="Floods <script>x</script> in Erbil", slug="floods", summary="Rivers rose overnight.")
+    body = client.get("/en/search/", {"q": "flood"}).content.decode()
+    assert '<p class="snippet"><mark>Floods</mark> &lt;script&gt;x&lt;/script&gt; in Erbil</p>' in body
+    assert "<script>x" not in body
+
+
+def test_sorani_search_page_finds_the_other_keyboards_spelling(client):
+    published_article(edition=edition("ckb"), title="بارانی زۆر لە کوردستان", slug="baran")
+    body = client.get("/ckb/search/", {"q": "كوردستان"}).content.decode()  # Arabic kaf
+    assert "<mark>کوردستان</mark>" in body
+
+
 def test_bad_paths_and_parameters_are_404_or_400_pages_in_the_edition_language(client):
     SectionFactory(slug="world", names={"en": "World"})
     cases = {
