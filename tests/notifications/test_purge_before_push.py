@@ -193,7 +193,10 @@ def test_without_a_purger_nothing_is_purged_and_nothing_waits(fake_varnish, sett
     assert alert.cache_purged_at is None and alert.fanout_done
 
 
-def test_an_alert_without_an_article_purges_nothing_but_its_inbox(fake_varnish, django_capture_on_commit_callbacks):
+def test_an_alert_without_an_article_purges_nothing_but_its_inbox(
+    fake_varnish, django_capture_on_commit_callbacks, fcm_settings
+):
+    # fcm_settings: without a broker (SQLite runs) the committed fan-out sends its batch in this process.
     DeviceFactory()
     alert = AlertFactory(state=AlertState.QUEUED, queued_at=timezone.now())
 
