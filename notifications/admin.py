@@ -29,11 +29,11 @@ from notifications.admin_alerts import (
 from notifications.messages import ALERT_MESSAGE_PREFETCH, ALERT_MESSAGE_RELATED
 from notifications.models import (
     BODY_MAX_LENGTH,
+    FOLLOWER_TARGETS,
     TITLE_MAX_LENGTH,
     Alert,
     AlertBatch,
     AlertState,
-    AlertTarget,
     AlertUrgency,
     Device,
 )
@@ -49,7 +49,7 @@ class AlertForm(forms.ModelForm[Alert]):
 
     class Meta:
         model = Alert
-        fields = ["edition", "article", "title", "body", "target", "sections", "urgency"]
+        fields = ["edition", "article", "title", "body", "target", "sections", "tags", "authors", "urgency"]
         widgets = {
             "edition": EditionSelect,
             "title": CountedInput(limit=TITLE_MAX_LENGTH),
@@ -88,8 +88,11 @@ class AlertForm(forms.ModelForm[Alert]):
         article, edition = cleaned.get("article"), cleaned.get("edition")
         if article is not None and edition is not None and article.edition_id != edition.pk:
             self.add_error("article", "The article belongs to another edition.")
-        if cleaned.get("target") == AlertTarget.SECTIONS and not cleaned.get("sections"):
-            self.add_error("sections", "Choose the sections whose followers get this alert.")
+        target = cleaned.get("target")
+        if target in FOLLOWER_TARGETS and not cleaned.get(target):
+            self.add_error(target, f"Choose the {target} whose followers get this alert.")
+        if edition is not None and any(tag.edition_id != edition.pk for tag in cleaned.get("tags") or ()):
+            self.add_error("tags", f"Choose tags of the {edition.name} edition.")
         return cleaned
 
 
@@ -139,7 +142,7 @@ class AlertAdmin(HistoryWithDiff, SavesThroughServices, admin.ModelAdmin[Alert])
     list_select_related = ["edition"]
     list_filter = ["state", "edition", "urgency"]
     search_fields = ["title", "body"]
-    autocomplete_fields = ["article"]
+    autocomplete_fields = ["article", "tags", "authors"]
     readonly_fields = [
         "state", "created_by", "created_at", "queued_at", "started_at", "finished_at", "targeted", "sent", "failed",
         "invalid_tokens", "deferred", "opened", "activity",

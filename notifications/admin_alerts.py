@@ -14,9 +14,9 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 
-from newsapi.models import Edition, Section
+from newsapi.models import Author, Edition, Section, Tag
 from notifications import selectors
-from notifications.models import AlertTarget, AlertUrgency
+from notifications.models import FOLLOWER_TARGETS, AlertTarget, AlertUrgency
 from notifications.permissions import alert_policy
 
 
@@ -88,18 +88,21 @@ class AudienceQuery(forms.Form):
     edition = forms.ModelChoiceField(queryset=Edition.objects.all())
     target = forms.ChoiceField(choices=AlertTarget.choices)
     sections = forms.ModelMultipleChoiceField(queryset=Section.objects.all(), required=False)
+    tags = forms.ModelMultipleChoiceField(queryset=Tag.objects.all(), required=False)
+    authors = forms.ModelMultipleChoiceField(queryset=Author.objects.all(), required=False)
     urgency = forms.ChoiceField(choices=AlertUrgency.choices, required=False)
 
 
-def audience_message(*, devices: int, edition: Edition, target: str, urgency: str, sections_chosen: bool) -> str:
-    """What the compose and send pages say about an alert's audience; when it is nobody, why."""
+def audience_message(*, devices: int, edition: Edition, target: str, urgency: str, chosen: bool) -> str:
+    """What the compose and send pages say about an alert's audience; when it is nobody, why. ``chosen``:
+    whether the editor chose any of what a followers target names (sections, tags or authors)."""
     if devices == 0:
-        if target != AlertTarget.SECTIONS:
+        if target not in FOLLOWER_TARGETS:
             reason = f"no active device in the {edition.name} edition takes breaking news."
-        elif not sections_chosen:
-            reason = "choose the sections whose followers get it."
+        elif not chosen:
+            reason = f"choose the {target} whose followers get it."
         else:
-            reason = f"no active device in the {edition.name} edition follows the chosen sections."
+            reason = f"no active device in the {edition.name} edition follows the chosen {target}."
         return f"No device will receive this alert: {reason}"
     message = f"This alert will reach {devices:,} device{'' if devices == 1 else 's'}."
     if urgency == AlertUrgency.NORMAL:
@@ -134,21 +137,22 @@ def article_draft_view(request: HttpRequest) -> JsonResponse:
 
 
 def audience_view(request: HttpRequest) -> JsonResponse:
-    """``?edition=&target=&sections=&urgency=``: how many devices an alert with these settings would
-    reach now, and the sentence to show. Three queries however many sections are chosen.
+    """``?edition=&target=&sections=&tags=&authors=&urgency=``: how many devices an alert with these
+    settings would reach now, and the sentence to show. A fixed number of queries however many are chosen.
     """
     _require_send(request)
     query = AudienceQuery(request.GET)
     if not query.is_valid():
         return JsonResponse({"errors": query.errors.get_json_data()}, status=400)
-    edition, target, sections = (query.cleaned_data[name] for name in ("edition", "target", "sections"))
-    devices = selectors.audience_for(edition_id=edition.pk, target=target, sections=sections).count()
+    edition, target = query.cleaned_data["edition"], query.cleaned_data["target"]
+    chosen = {name: query.cleaned_data[name] for name in ("sections", "tags", "authors")}
+    devices = selectors.audience_for(edition_id=edition.pk, target=target, **chosen).count()
     message = audience_message(
         devices=devices,
         edition=edition,
         target=target,
         urgency=query.cleaned_data["urgency"],
-        sections_chosen=bool(sections),
+        chosen=bool(chosen.get(target)),
     )
     return JsonResponse({"devices": devices, "message": message, "none": devices == 0})
 

@@ -11,6 +11,9 @@ from django.utils import timezone
 from notifications.device_secrets import secret_new
 from notifications.models import Device
 
+# What a device follows (many-to-many): replaced when given, kept when left out.
+FOLLOWS = ("sections", "tags", "authors")
+
 
 class RegistrationLimitReached(Exception):
     """This client IP registered too many new devices today."""
@@ -40,6 +43,14 @@ def _apply(device: Device, fields: dict[str, Any]) -> None:
             setattr(device, name, fields[name])
 
 
+def _follow(device: Device, follows: dict[str, Any], *, edition_was: int | None) -> None:
+    """Set the follows given; a device that changed edition stops following the other edition's tags."""
+    for name, chosen in follows.items():
+        getattr(device, name).set(chosen)
+    if "tags" not in follows and edition_was is not None and edition_was != device.edition_id:
+        Device.tags.through.objects.filter(device=device).exclude(tag__edition_id=device.edition_id).delete()
+
+
 @transaction.atomic
 def device_register(*, data: dict[str, Any], ip: str | None, now: datetime | None = None) -> Registration:
     """Register a token, or refresh the device that already has it (same row, new secret).
@@ -49,9 +60,10 @@ def device_register(*, data: dict[str, Any], ip: str | None, now: datetime | Non
     """
     now = now or timezone.now()
     data = dict(data)
-    sections = data.pop("sections", None)
+    follows = {name: data.pop(name) for name in FOLLOWS if name in data}
     device = Device.objects.select_for_update().filter(token=data["token"]).first()
     created = device is None
+    edition_was = None if device is None else device.edition_id
     if device is None:
         limit = settings.DEVICE_REGISTRATIONS_PER_IP_PER_DAY
         if ip and Device.objects.filter(registered_ip=ip, created_at__gte=now - timedelta(days=1)).count() >= limit:
@@ -68,16 +80,16 @@ def device_register(*, data: dict[str, Any], ip: str | None, now: datetime | Non
         # A concurrent registration of the same token won the insert: refresh that row instead.
         if not created:
             raise
-        return device_register(data={**data, "sections": sections or []}, ip=ip, now=now)
-    if sections is not None:
-        device.sections.set(sections)
+        return device_register(data={**data, **follows}, ip=ip, now=now)
+    _follow(device, follows, edition_was=edition_was)
     return Registration(device=device, secret=secret, created=created)
 
 
 @transaction.atomic
 def device_update(*, device: Device, data: dict[str, Any]) -> Device:
     data = dict(data)
-    sections = data.pop("sections", None)
+    follows = {name: data.pop(name) for name in FOLLOWS if name in data}
+    edition_was = device.edition_id
     token = data.get("token")
     if token and token != device.token and Device.objects.filter(token=token).exclude(pk=device.pk).exists():
         raise TokenTaken
@@ -85,8 +97,7 @@ def device_update(*, device: Device, data: dict[str, Any]) -> Device:
     device.refreshed_at = timezone.now()
     device.is_active, device.is_stale, device.deactivated_reason = True, False, ""
     device.save()
-    if sections is not None:
-        device.sections.set(sections)
+    _follow(device, follows, edition_was=edition_was)
     return device
 
 

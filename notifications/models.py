@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from backend.history import Revisions
-from newsapi.models import AppPlatform, Article, Edition, Section
+from newsapi.models import AppPlatform, Article, Author, Edition, Section, Tag
 
 
 class Device(models.Model):
@@ -17,6 +17,9 @@ class Device(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="devices")
     timezone = models.CharField(max_length=64, default="UTC")
     sections = models.ManyToManyField(Section, blank=True, related_name="followers")
+    # Tags of the device's edition (a story, a person, a place) and authors, followed like sections.
+    tags = models.ManyToManyField(Tag, blank=True, related_name="followers")
+    authors = models.ManyToManyField(Author, blank=True, related_name="followers")
     breaking = models.BooleanField(default=True, help_text="Wants breaking-news alerts for the whole edition.")
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
@@ -67,6 +70,12 @@ class AlertState(models.TextChoices):
 class AlertTarget(models.TextChoices):
     BREAKING = "breaking", "Everyone who wants breaking news in the edition"
     SECTIONS = "sections", "Followers of the chosen sections"
+    TAGS = "tags", "Followers of the chosen tags"
+    AUTHORS = "authors", "Followers of the chosen authors"
+
+
+# The targets that reach followers; each is also the name of the Alert field holding what it chooses.
+FOLLOWER_TARGETS = (AlertTarget.SECTIONS, AlertTarget.TAGS, AlertTarget.AUTHORS)
 
 
 class AlertUrgency(models.TextChoices):
@@ -86,6 +95,8 @@ class Alert(models.Model):
     body = models.CharField(max_length=BODY_MAX_LENGTH)
     target = models.CharField(max_length=12, choices=AlertTarget.choices, default=AlertTarget.BREAKING)
     sections = models.ManyToManyField(Section, blank=True, related_name="alerts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="alerts")
+    authors = models.ManyToManyField(Author, blank=True, related_name="alerts")
     urgency = models.CharField(max_length=12, choices=AlertUrgency.choices, default=AlertUrgency.BREAKING)
     state = models.CharField(max_length=20, choices=AlertState.choices, default=AlertState.DRAFT, editable=False)
     created_by = models.ForeignKey(
@@ -116,7 +127,7 @@ class Alert(models.Model):
             "fanout_cursor", "fanout_done", "targeted", "sent", "failed", "invalid_tokens", "deferred", "opened",
             "cache_purged_at", "cache_purge_failed",
         ],
-        m2m_fields=["sections"],
+        m2m_fields=["sections", "tags", "authors"],
     )  # fmt: skip
 
     class Meta:
@@ -187,6 +198,8 @@ class Delivery(models.Model):
     deliver_after = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     opened_at = models.DateTimeField(null=True, blank=True)
+    # The device's inbox (GET /api/v1/devices/{id}/alerts/): when the app marked it read, or opened it.
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["alert", "device"], name="one_delivery_per_device")]

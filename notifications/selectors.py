@@ -5,11 +5,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from newsapi.models import Article
-from notifications.models import BODY_MAX_LENGTH, Alert, AlertState, AlertTarget, Device
+from newsapi.selectors import article_cards
+from notifications.models import BODY_MAX_LENGTH, Alert, AlertState, AlertTarget, Delivery, DeliveryState, Device
 
 RECENT_ARTICLE_ALERT = timedelta(minutes=30)
 SENT_OR_SENDING = [AlertState.QUEUED, AlertState.SENDING, AlertState.SENT, AlertState.PARTIALLY_FAILED]
@@ -18,6 +19,38 @@ SENT_OR_SENDING = [AlertState.QUEUED, AlertState.SENDING, AlertState.SENT, Alert
 def alert_inbox_key(edition_code: str) -> str:
     """The surrogate key of an edition's alert inbox (GET /api/v1/alerts/): purged when an alert enters or leaves."""
     return f"alerts-{edition_code}"
+
+
+def device_inbox(*, device: Device) -> QuerySet[Delivery]:
+    """The ledger rows of what ``device`` was sent (FCM accepted them), for the alerts of its current edition.
+
+    From the ledger, so only what this device got: nothing sent before it registered, nothing held
+    back by its quiet hours or dropped. An alert about a story no longer published (withdrawn)
+    leaves the inbox, as it leaves the edition's (GET /api/v1/alerts/); it comes back if the story
+    is published again. After a change of language the inbox shows the new edition's alerts.
+    """
+    # EXISTS by primary key for each of the device's rows, not IN (every published article).
+    live = Article.objects.published().filter(pk=OuterRef("alert__article_id"))
+    return Delivery.objects.filter(
+        Q(alert__article__isnull=True) | Q(Exists(live)),
+        device=device,
+        state=DeliveryState.ACCEPTED,
+        alert__edition_id=device.edition_id,
+        alert__started_at__isnull=False,
+    )
+
+
+def device_inbox_items(*, device: Device) -> QuerySet[Delivery]:
+    """``device_inbox`` as the API lists it: each row with ``sent_at`` (its alert's), the alert, and the
+    alert's article as a card (``newsapi.selectors.article_cards``, in the card's fixed queries).
+    Reads ``device.edition``.
+    """
+    return (
+        device_inbox(device=device)
+        .select_related("alert")
+        .annotate(sent_at=F("alert__started_at"))
+        .prefetch_related(Prefetch("alert__article", queryset=article_cards(edition=device.edition)))
+    )
 
 
 def alert_warnings(*, alert: Alert) -> list[str]:
@@ -42,19 +75,38 @@ def alert_warnings(*, alert: Alert) -> list[str]:
 
 def alert_audience(*, alert: Alert) -> QuerySet[Device]:
     """Every device that should get ``alert``: active, fresh, in its edition, wanting it."""
-    return audience_for(edition_id=alert.edition_id, target=alert.target, sections=alert.sections.values("pk"))
+    return audience_for(
+        edition_id=alert.edition_id,
+        target=alert.target,
+        # The alert's choices from its link tables, ids only (no join to the chosen rows).
+        sections=Alert.sections.through.objects.filter(alert_id=alert.pk).values("section_id"),
+        tags=Alert.tags.through.objects.filter(alert_id=alert.pk).values("tag_id"),
+        authors=Alert.authors.through.objects.filter(alert_id=alert.pk).values("author_id"),
+    )
 
 
-def audience_for(*, edition_id: int, target: str, sections: Iterable[Any]) -> QuerySet[Device]:
+def audience_for(
+    *, edition_id: int, target: str, sections: Iterable[Any], tags: Iterable[Any] = (), authors: Iterable[Any] = ()
+) -> QuerySet[Device]:
     """The devices an alert with these settings would reach, before it exists: the compose page
     counts them as the editor changes the form. ``alert_audience`` asks this too, so the number
-    shown while composing is the number the fan-out walks. ``sections``: sections, their ids, or
-    a query of their ids (one query however many are chosen).
+    shown while composing is the number the fan-out walks. ``sections``, ``tags``, ``authors``:
+    rows, their ids, or a query of their ids; only the target's own kind counts.
+
+    One query, one row per device however many of the chosen things it follows: a follow is an
+    EXISTS on the follow table, never a join, so the fan-out can walk it in id order by ranges.
+    Following is independent of the breaking-news opt-out, which only the breaking target reads.
     """
     devices = Device.objects.filter(edition_id=edition_id, is_active=True, is_stale=False)
+    follows: QuerySet[Any] | None = None
     if target == AlertTarget.SECTIONS:
-        followers = Device.sections.through.objects.filter(device_id=OuterRef("pk"), section_id__in=sections)
-        return devices.filter(Exists(followers))
+        follows = Device.sections.through.objects.filter(section_id__in=sections)
+    elif target == AlertTarget.TAGS:
+        follows = Device.tags.through.objects.filter(tag_id__in=tags)
+    elif target == AlertTarget.AUTHORS:
+        follows = Device.authors.through.objects.filter(author_id__in=authors)
+    if follows is not None:
+        return devices.filter(Exists(follows.filter(device_id=OuterRef("pk"))))
     return devices.filter(breaking=True)
 
 

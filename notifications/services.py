@@ -10,21 +10,23 @@ changes nothing.
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from backend.history import revision, revision_deleted_by, revision_record
 from backend.jobs import enqueue
 from backend.purge import purge_on_commit, purging
 from backend.roles import Actor, actor_id, recorded_user
-from newsapi.models import Article, Edition, Section
+from newsapi.models import Article, Author, Edition, Section, Tag
 from notifications.models import (
     BODY_MAX_LENGTH,
+    FOLLOWER_TARGETS,
     TITLE_MAX_LENGTH,
     Alert,
     AlertState,
@@ -35,12 +37,14 @@ from notifications.models import (
     Device,
 )
 from notifications.permissions import alert_policy
-from notifications.selectors import alert_audience, alert_inbox_key
+from notifications.selectors import alert_audience, alert_inbox_key, device_inbox
 
 logger = logging.getLogger(__name__)
 
 # What alert_create and alert_update take: the compose form's fields.
-COMPOSED_FIELDS = frozenset({"edition", "article", "title", "body", "target", "sections", "urgency"})
+COMPOSED_FIELDS = frozenset({"edition", "article", "title", "body", "target", "sections", "tags", "authors", "urgency"})
+# The many-to-many fields among them: what each follower target chooses.
+CHOSEN_FIELDS: tuple[str, ...] = FOLLOWER_TARGETS
 
 
 def _require_send(by: Actor) -> None:
@@ -48,15 +52,22 @@ def _require_send(by: Actor) -> None:
         raise PermissionDenied("You may not send push alerts.")
 
 
-def _check_composed(alert: Alert, sections: list[Section]) -> None:
+def _check_composed(alert: Alert, chosen: dict[str, list[Any]]) -> None:
+    """``chosen``: the alert's sections, tags and authors (``CHOSEN_FIELDS``), as they will be saved."""
     if alert.article is not None and alert.article.edition_id != alert.edition_id:
         raise ValidationError("The article belongs to another edition.")
     if len(alert.title) > TITLE_MAX_LENGTH or len(alert.body) > BODY_MAX_LENGTH:
         raise ValidationError(f"Title and body fit a lock screen: {TITLE_MAX_LENGTH} and {BODY_MAX_LENGTH} characters.")
     if not alert.title.strip() or not alert.body.strip():
         raise ValidationError("An alert needs a title and a body.")
-    if alert.target == AlertTarget.SECTIONS and not sections:
+    if alert.target == AlertTarget.SECTIONS and not chosen["sections"]:
         raise ValidationError("Choose the sections whose followers get this alert.")
+    if alert.target == AlertTarget.TAGS and not chosen["tags"]:
+        raise ValidationError("Choose the tags whose followers get this alert.")
+    if alert.target == AlertTarget.AUTHORS and not chosen["authors"]:
+        raise ValidationError("Choose the authors whose followers get this alert.")
+    if any(tag.edition_id != alert.edition_id for tag in chosen["tags"]):
+        raise ValidationError("Choose tags of the alert's edition.")
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -121,6 +132,8 @@ def alert_create(
     article: Article | None = None,
     target: str = AlertTarget.BREAKING,
     sections: Iterable[Section] = (),
+    tags: Iterable[Tag] = (),
+    authors: Iterable[Author] = (),
     urgency: str = AlertUrgency.BREAKING,
 ) -> Alert:
     """A draft alert, composed by ``by``; nothing is sent until ``alert_queue``."""
@@ -134,11 +147,12 @@ def alert_create(
         urgency=urgency,
         created_by=recorded_user(by),
     )
-    sections = list(sections)
-    _check_composed(alert, sections)
+    chosen: dict[str, list[Any]] = {"sections": list(sections), "tags": list(tags), "authors": list(authors)}
+    _check_composed(alert, chosen)
     with revision(alert, by=by, reason="Alert drafted"):
         alert.save()
-        alert.sections.set(sections)
+        for name in CHOSEN_FIELDS:
+            getattr(alert, name).set(chosen[name])
     return alert
 
 
@@ -153,15 +167,18 @@ def alert_update(*, alert: Alert, by: Actor, changes: dict[str, object]) -> Aler
     if locked.state != AlertState.DRAFT:
         raise ValidationError("Only a draft alert can be changed.")
     for name, value in changes.items():
-        if name != "sections":
+        if name not in CHOSEN_FIELDS:
             setattr(locked, name, value)
-    chosen: Any = changes["sections"] if "sections" in changes else locked.sections.all()
-    sections = list(chosen)
-    _check_composed(locked, sections)
+    chosen: dict[str, list[Any]] = {
+        name: list(cast(Iterable[Any], changes[name]) if name in changes else getattr(locked, name).all())
+        for name in CHOSEN_FIELDS
+    }
+    _check_composed(locked, chosen)
     names = sorted(str(getattr(Alert._meta.get_field(name), "verbose_name", name)) for name in changes)
     with revision(locked, by=by, reason=f"Alert edited: {', '.join(names) or 'saved unchanged'}"):
         locked.save()
-        locked.sections.set(sections)
+        for name in CHOSEN_FIELDS:
+            getattr(locked, name).set(chosen[name])
     alert.refresh_from_db()
     return locked
 
@@ -174,6 +191,10 @@ def alert_queue(*, alert: Alert, by: Actor) -> Alert:
         raise ValidationError("The alert's article is not published.")
     if alert.target == AlertTarget.SECTIONS and not alert.sections.exists():
         raise ValidationError("Choose at least one section to target.")
+    if alert.target == AlertTarget.TAGS and not alert.tags.filter(edition_id=alert.edition_id).exists():
+        raise ValidationError("Choose at least one tag of the alert's edition to target.")
+    if alert.target == AlertTarget.AUTHORS and not alert.authors.exists():
+        raise ValidationError("Choose at least one author to target.")
     queued = Alert.objects.filter(pk=alert.pk, state=AlertState.DRAFT).update(
         state=AlertState.QUEUED, queued_at=timezone.now()
     )
@@ -284,6 +305,16 @@ def alerts_record_opens(*, device: Device, alert_ids: list[int]) -> int:
     )
     opened = list(unopened.select_for_update().order_by("alert_id").values_list("alert_id", flat=True))
     if opened:
-        unopened.filter(alert_id__in=opened).update(opened_at=timezone.now())
+        # Opened from the notification: read in the device's inbox too (a read mark made before stays).
+        unopened.filter(alert_id__in=opened).update(opened_at=timezone.now(), read_at=Coalesce(F("read_at"), Now()))
         Alert.objects.filter(pk__in=opened).update(opened=F("opened") + 1)
     return len(opened)
+
+
+def alert_mark_read(*, device: Device, alert_id: int) -> bool:
+    """Mark the alert ``alert_id`` read in ``device``'s inbox; False when it is not in that inbox
+    (never sent to this device, another edition's, or about a story since withdrawn).
+
+    Idempotent: a second mark keeps the first time. One UPDATE through the (alert, device) index.
+    """
+    return bool(device_inbox(device=device).filter(alert_id=alert_id).update(read_at=Coalesce(F("read_at"), Now())))

@@ -13,10 +13,12 @@ from backend.api.params import (
     RFC3339DateTimeField,
     StrictBooleanField,
     StrictIntegerField,
+    TextField,
 )
+from newsapi.api.serializers import ArticleCardSerializer
 from newsapi.fields import EditionField, SectionSlugField
-from newsapi.models import AppPlatform, Section
-from notifications.models import Alert, Device
+from newsapi.models import AppPlatform, Author, Edition, Section, Tag
+from notifications.models import Alert, AlertUrgency, Delivery, Device
 
 if TYPE_CHECKING:
     pass
@@ -26,6 +28,10 @@ TOKEN_PATTERN = r"^[A-Za-z0-9_:.-]+$"  # noqa: S105 - the shape of a token, not 
 # 2704 bytes on PostgreSQL, so a longer (random, incompressible) token would be a 500, not a 400.
 TOKEN_MAX_LENGTH = 2048
 MAX_SECTIONS = 50
+MAX_TAGS = 100
+MAX_AUTHORS = 50
+TAG_SLUG_MAX_LENGTH = Tag._meta.get_field("slug").max_length or 80
+AUTHOR_SLUG_MAX_LENGTH = Author._meta.get_field("slug").max_length or 120
 MAX_EVENTS = 100
 MAX_ID = 2**63 - 1
 
@@ -108,6 +114,26 @@ class DeviceInputSerializer(serializers.Serializer[Any]):
     sections = serializers.ListField(
         child=SectionSlugField(), max_length=MAX_SECTIONS, required=False, default=list, help_text="Sections followed."
     )
+    tags = serializers.ListField(
+        child=TextField(max_length=TAG_SLUG_MAX_LENGTH),
+        max_length=MAX_TAGS,
+        required=False,
+        help_text=(
+            "Slugs of the tags followed (a story, a person, a place), tags of the device's edition (`language`, or "
+            "on PATCH the one it has): any other is a 400 naming `tags`. When a registration leaves it out, a new "
+            "device follows none and a known one keeps its own; a device that changes language stops following "
+            "the other edition's tags."
+        ),
+    )
+    authors = serializers.ListField(
+        child=TextField(max_length=AUTHOR_SLUG_MAX_LENGTH),
+        max_length=MAX_AUTHORS,
+        required=False,
+        help_text=(
+            "Slugs of the authors followed; an unknown one is a 400 naming `authors`. When a registration leaves "
+            "it out, a new device follows none and a known one keeps its own."
+        ),
+    )
     breaking = StrictBooleanField(required=False, default=True)
     quiet_hours = QuietHoursSerializer(
         required=False,
@@ -129,6 +155,28 @@ class DeviceInputSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(f"Unknown sections: {', '.join(unknown)}.")
         return [found[slug] for slug in slugs]
 
+    def validate_authors(self, value: list[str]) -> list[Author]:
+        slugs = list(dict.fromkeys(value))
+        found = {author.slug: author for author in Author.objects.filter(slug__in=slugs)}
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown authors: {', '.join(unknown)}.")
+        return [found[slug] for slug in slugs]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Tags belong to an edition: the one this request names, else (PATCH) the device's (``context["device"]``)."""
+        if attrs.get("tags") is not None:
+            device: Device | None = self.context.get("device")
+            edition: Edition | None = attrs.get("language") or (device.edition if device is not None else None)
+            slugs = list(dict.fromkeys(attrs["tags"]))
+            found = {tag.slug: tag for tag in Tag.objects.filter(edition=edition, slug__in=slugs)}
+            unknown = [slug for slug in slugs if slug not in found]
+            if unknown or edition is None:
+                where = f" in the {edition.code} edition" if edition is not None else ""
+                raise serializers.ValidationError({"tags": [f"Unknown tags{where}: {', '.join(unknown)}."]})
+            attrs["tags"] = [found[slug] for slug in slugs]
+        return attrs
+
 
 _TIMEZONES: set[str] = set()
 
@@ -142,18 +190,26 @@ def _timezones() -> set[str]:
 class DeviceSerializer(serializers.ModelSerializer[Device]):
     language = serializers.CharField(source="edition.code", read_only=True)
     sections = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField(help_text="Slugs of the tags followed.")
+    authors = serializers.SerializerMethodField(help_text="Slugs of the authors followed.")
     quiet_hours = serializers.SerializerMethodField()
 
     class Meta:
         model = Device
         fields = [
-            "id", "platform", "app_version", "language", "timezone", "sections", "breaking", "quiet_hours",
-            "created_at", "refreshed_at",
+            "id", "platform", "app_version", "language", "timezone", "sections", "tags", "authors", "breaking",
+            "quiet_hours", "created_at", "refreshed_at",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_sections(self, device: Device) -> list[str]:
         return [section.slug for section in device.sections.all()]
+
+    def get_tags(self, device: Device) -> list[str]:
+        return [tag.slug for tag in device.tags.all()]
+
+    def get_authors(self, device: Device) -> list[str]:
+        return [author.slug for author in device.authors.all()]
 
     @staticmethod
     def _hhmm(value: Any) -> str:
@@ -199,6 +255,29 @@ class AlertInboxSerializer(serializers.ModelSerializer[Alert]):
 
     def get_is_breaking(self, alert: Alert) -> bool:
         return alert.urgency == "breaking"
+
+
+class DeviceInboxItemSerializer(serializers.Serializer[Delivery]):
+    """One alert in a device's own inbox: a ``Delivery`` this device was sent, its alert and article loaded."""
+
+    id = serializers.IntegerField(source="alert_id", read_only=True, help_text="The alert's id.")
+    title = serializers.CharField(source="alert.title", read_only=True)
+    body = serializers.CharField(source="alert.body", read_only=True)
+    urgency = serializers.ChoiceField(source="alert.urgency", choices=AlertUrgency.choices, read_only=True)
+    sent_at = serializers.DateTimeField(
+        read_only=True, help_text="When the newsroom sent the alert (the inbox's order, newest first)."
+    )
+    read = serializers.SerializerMethodField(help_text="Marked read by the app, or opened from the notification.")
+    read_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="When it was first read; null.")
+    article = ArticleCardSerializer(
+        source="alert.article",
+        read_only=True,
+        allow_null=True,
+        help_text="The story, as a card (its `image` is the alert's picture, with renditions); null for none.",
+    )
+
+    def get_read(self, delivery: Delivery) -> bool:
+        return delivery.read_at is not None
 
 
 class EventSerializer(serializers.Serializer[Any]):

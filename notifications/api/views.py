@@ -1,18 +1,21 @@
 """Device registration and management, the alert inbox, and engagement events (API.md)."""
 
+import json
 import re
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.http_cache import public_cache
+from backend.api.http_cache import public_cache, strong_etag
 from backend.api.pagination import Keyset, paginate
 from backend.api.params import validated
 from backend.api.schema import (
@@ -27,11 +30,13 @@ from backend.api.throttles import WriteThrottle, client_ip
 from newsapi.fields import EditionParams
 from newsapi.models import Article
 from newsapi.services import article_views_record
-from notifications import devices, services
+from notifications import devices, selectors, services
 from notifications.api.auth import SCHEME, DeviceAuthentication, device_secret_from
 from notifications.api.serializers import (
     MAX_EVENTS,
+    MAX_ID,
     AlertInboxSerializer,
+    DeviceInboxItemSerializer,
     DeviceInputSerializer,
     DeviceRegisteredSerializer,
     DeviceSerializer,
@@ -48,6 +53,25 @@ IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
 IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 IDEMPOTENCY_SECONDS = 24 * 3600
 INBOX = Keyset("alerts", [("started_at", "datetime"), ("id", "int")], descending=True)
+DEVICE_INBOX = Keyset("device-alerts", [("sent_at", "datetime"), ("alert_id", "int")], descending=True)
+
+
+def device_for(request: Request, pk: int, devices: QuerySet[Device] | None = None) -> Device:
+    """The device ``pk`` (from ``devices``), for a request carrying its secret in ``Authorization: Device``.
+
+    No credential, or a malformed one: 401. Any other device's id, or a wrong secret: 404, the same
+    answer as for an id that does not exist, so a secret never reveals which ids do.
+    """
+    secret = device_secret_from(request)
+    if secret is None:
+        raise exceptions.NotAuthenticated("Send 'Authorization: Device <device_secret>'.")
+    device = (devices if devices is not None else Device.objects.all()).filter(pk=pk).first()
+    if device is None or not secret_matches(device, secret):
+        raise exceptions.NotFound("No such device for this secret.")
+    return device
+
+
+DEVICE_DETAIL = Device.objects.prefetch_related("sections", "tags", "authors").select_related("edition")
 
 
 class DeviceListView(APIView):
@@ -91,13 +115,7 @@ class DeviceDetailView(APIView):
         return SCHEME
 
     def _device(self, request: Request, pk: int) -> Device:
-        secret = device_secret_from(request)
-        if secret is None:
-            raise exceptions.NotAuthenticated("Send 'Authorization: Device <device_secret>'.")
-        device = Device.objects.prefetch_related("sections").select_related("edition").filter(pk=pk).first()
-        if device is None or not secret_matches(device, secret):
-            raise exceptions.NotFound("No such device for this secret.")
-        return device
+        return device_for(request, pk, DEVICE_DETAIL)
 
     def _respond(self, device: Device) -> Response:
         response = Response(DeviceSerializer(device).data)
@@ -115,7 +133,7 @@ class DeviceDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         device = self._device(request, pk)
-        serializer = DeviceInputSerializer(data=request.data, partial=True)
+        serializer = DeviceInputSerializer(data=request.data, partial=True, context={"device": device})
         serializer.is_valid(raise_exception=True)
         try:
             device = devices.device_update(device=device, data=serializer.validated_data)
@@ -123,12 +141,65 @@ class DeviceDetailView(APIView):
             raise exceptions.ValidationError(
                 {"token": ["Another device has this token: register it instead."]}
             ) from None
-        device = Device.objects.prefetch_related("sections").select_related("edition").get(pk=device.pk)
-        return self._respond(device)
+        return self._respond(DEVICE_DETAIL.get(pk=device.pk))
 
     @extend_schema(auth=DEVICE_SECRET_AUTH, responses={204: None, **problems(401, 404, 429)})
     def delete(self, request: Request, pk: int) -> Response:
         devices.device_delete(device=self._device(request, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DeviceAlertsView(APIView):
+    """The device's own inbox: what it was sent, newest first, with read state. Private to the device."""
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return SCHEME  # as DeviceDetailView: a missing credential is a 401
+
+    @extend_schema(
+        auth=DEVICE_SECRET_AUTH,
+        parameters=PAGE_PARAMETERS,
+        responses={200: paginated(DeviceInboxItemSerializer), **problems(400, 401, 404, 429)},
+        operation_id="devices_alerts_list",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        device = device_for(request, pk, Device.objects.select_related("edition"))
+        page = paginate(selectors.device_inbox_items(device=device), request, DEVICE_INBOX)
+        items = DeviceInboxItemSerializer(page.items, many=True, context={"request": request}).data  # type: ignore[arg-type]
+        body = page.as_dict(items)
+        response = Response(body)
+        # The ETag of the content, not of the bytes the middleware would hash: gzip pads a response that
+        # is not public with random bytes, so apps (which ask for gzip) would never get a 304. Gzip marks
+        # this one weak, which If-None-Match compares as equal.
+        response["ETag"] = strong_etag(json.dumps(body, sort_keys=True, cls=DjangoJSONEncoder).encode())
+        # One device's, read state included: the app may keep it and revalidate (ETag, 304), no shared
+        # cache may store it (never public_cache: no Surrogate-Key, never in the response cache).
+        response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ["Authorization"])
+        return response
+
+
+class DeviceAlertReadView(APIView):
+    """Mark one alert of the device's inbox read."""
+
+    throttle_classes = [WriteThrottle]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return SCHEME
+
+    @extend_schema(
+        auth=DEVICE_SECRET_AUTH,
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Read (already read: the first time stays)."),
+            **problems(401, 404, 429),
+        },
+        operation_id="devices_alerts_read",
+    )
+    def post(self, request: Request, pk: int, alert_id: int) -> Response:
+        device = device_for(request, pk)
+        # Past the largest id a column holds, the UPDATE would fail (an OverflowError on SQLite): no such alert.
+        if alert_id > MAX_ID or not services.alert_mark_read(device=device, alert_id=alert_id):
+            raise exceptions.NotFound("No such alert in this device's inbox.")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -3,7 +3,7 @@
 from django import template
 
 from notifications.admin_alerts import audience_message as compose_audience_message
-from notifications.models import Alert, AlertTarget
+from notifications.models import FOLLOWER_TARGETS, Alert
 
 register = template.Library()
 
@@ -12,12 +12,13 @@ register = template.Library()
 def audience_message(alert: Alert, devices: int) -> str:
     """The compose page's sentence about ``alert``'s audience, on the send page: one wording for both.
 
-    Whether sections are chosen only changes what is said about an empty audience: asked only then.
+    Whether the target's sections, tags or authors are chosen only changes what is said about an empty
+    audience: asked only then.
     """
     return compose_audience_message(
         devices=devices,
         edition=alert.edition,
         target=alert.target,
         urgency=alert.urgency,
-        sections_chosen=devices == 0 and alert.target == AlertTarget.SECTIONS and alert.sections.exists(),
+        chosen=devices == 0 and alert.target in FOLLOWER_TARGETS and getattr(alert, alert.target).exists(),
     )

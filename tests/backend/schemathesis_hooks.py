@@ -4,8 +4,9 @@ The served schema is exact wherever JSON Schema can be: enums of the editions an
 patterns, bounds, one variant per event type. A few rules are left that it can only describe,
 each stated in the description of the parameter or field it governs:
 
-- a value that is data, not format: a tag slug of the requested edition, a cursor that the
-  list handed out, a time zone of the tz database, a device token no other device holds;
+- a value that is data, not format: a tag slug of the requested edition (as a filter, or followed
+  by a device), an author's slug, a cursor that the list handed out, a time zone of the tz
+  database, a device token no other device holds, an alert sent to the device marking it read;
 - a rule across two values: published_after before published_before, quiet hours whose
   start and end differ;
 - a limit of the platform: an instant Python can hold (years 1 to 9999 in UTC).
@@ -36,6 +37,7 @@ CURSOR_LISTS = {
     "/api/v1/search/": "search",
     "/api/v1/sync/": "sync",
     "/api/v1/alerts/": "alerts",
+    "/api/v1/devices/{id}/alerts/": "device-alerts",
 }
 _token_numbers = itertools.count(1)
 TIME_ZONES = sorted(available_timezones())  # the server's own list: it runs on this interpreter
@@ -106,6 +108,20 @@ def _known_time_zone(body: dict[str, Any]) -> None:
         body["timezone"] = _pick(TIME_ZONES, body["timezone"])
 
 
+def _real_follows(body: dict[str, Any]) -> None:
+    """``tags`` are tags of the device's edition and ``authors`` authors: take slugs the test seeded.
+
+    A body without ``language`` (a PATCH) is about whatever edition earlier PATCHes left the device
+    in: it gets the tag that every edition has.
+    """
+    if isinstance(body.get("tags"), list):
+        everywhere = sorted(set.intersection(*(set(slugs) for slugs in DATA["tags"].values())))
+        tags: list[str] = DATA["tags"].get(body["language"], []) if "language" in body else everywhere
+        body["tags"] = [_pick(tags, tag) for tag in body["tags"]] if tags else []
+    if isinstance(body.get("authors"), list):
+        body["authors"] = [_pick(DATA["authors"], author) for author in body["authors"]]
+
+
 def _free_token(body: dict[str, Any]) -> None:
     """A PATCH must not take another device's token (a 400): give each PATCH a token of its own.
 
@@ -117,6 +133,12 @@ def _free_token(body: dict[str, Any]) -> None:
         body["token"] = (prefix + body["token"])[:2048]
 
 
+def _own_alert(path_parameters: dict[str, Any]) -> None:
+    """Marking an alert read: the test's device (its secret is the one sent), and an alert sent to it."""
+    path_parameters["id"] = DATA["device"]
+    path_parameters["alert_id"] = _pick(DATA["inbox"], path_parameters.get("alert_id"))
+
+
 @schemathesis.hook
 def map_case(context: HookContext, case: Case) -> Case:
     """Make a positive case keep the described rules; leave a negative one as generated.
@@ -126,6 +148,11 @@ def map_case(context: HookContext, case: Case) -> Case:
     if not _is_positive(case):
         return case
     path = case.operation.path
+    if path == "/api/v1/devices/{id}/alerts/{alert_id}/read/" and isinstance(case.path_parameters, dict):
+        path_parameters = dict(case.path_parameters)
+        _own_alert(path_parameters)
+        if path_parameters != case.path_parameters:
+            case.path_parameters = path_parameters
     if isinstance(case.query, dict) and case.query:
         query = dict(case.query)
         _real_cursor(query, path)
@@ -145,6 +172,7 @@ def map_case(context: HookContext, case: Case) -> Case:
         body = json.loads(json.dumps(case.body))
         _distinct_quiet_hours(body)
         _known_time_zone(body)
+        _real_follows(body)
         if case.method.upper() == "PATCH":
             _free_token(body)
         if body != case.body:

@@ -74,6 +74,8 @@ def test_schema_describes_every_endpoint(spec):
         "/api/v1/app-config/",
         "/api/v1/devices/",
         "/api/v1/devices/{id}/",
+        "/api/v1/devices/{id}/alerts/",
+        "/api/v1/devices/{id}/alerts/{alert_id}/read/",
         "/api/v1/alerts/",
         "/api/v1/events/",
     }

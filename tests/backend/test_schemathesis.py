@@ -32,8 +32,8 @@ from rest_framework.settings import api_settings
 from backend.api.throttles import ReadThrottle, WriteThrottle
 from newsapi.models import Edition
 from notifications.device_secrets import secret_hash
-from notifications.models import Alert, AlertState, Device
-from tests.factories import SectionFactory, TagFactory, edition, published_article
+from notifications.models import Alert, AlertState, Delivery, DeliveryState, Device
+from tests.factories import AuthorFactory, SectionFactory, TagFactory, edition, published_article
 from tests.notifications.factories import AlertFactory
 
 # The server thread reads the rows this test writes, so they are committed (transaction=True); the
@@ -49,9 +49,9 @@ MIN_CASES = 1000
 TIMEOUT_SECONDS = 300
 
 
-def _call(url: str, body: Any = None) -> dict[str, Any]:
+def _call(url: str, body: Any = None, headers: dict[str, str] | None = None) -> dict[str, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -67,6 +67,7 @@ class Content:
 
     article_ids: list[int]
     tags: dict[str, list[str]]  # slugs per edition code
+    authors: list[str]
 
 
 def _seed_content() -> Content:
@@ -89,11 +90,28 @@ def _seed_content() -> Content:
     Alert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(
         state=AlertState.SENT, started_at=timezone.now() - timedelta(minutes=5)
     )
-    return Content(article_ids=[article.pk for article in articles], tags=tags)
+    authors = [AuthorFactory(slug="jane-doe").slug, AuthorFactory(slug="karwan").slug]
+    return Content(article_ids=[article.pk for article in articles], tags=tags, authors=authors)
 
 
-def _cursors(base: str) -> dict[str, list[str]]:
+def _seed_inbox(device_id: int) -> list[int]:
+    """Two alerts sent to the device in each edition: its inbox has a second page whatever language the
+    run's PATCHes leave it in. Returns their ids."""
+    started = timezone.now() - timedelta(minutes=5)
+    ids: list[int] = []
+    for each in Edition.objects.all():
+        for _ in range(2):
+            alert = AlertFactory(edition=each)
+            Alert.objects.filter(pk=alert.pk).update(state=AlertState.SENT, started_at=started)
+            Delivery.objects.create(alert=alert, device_id=device_id, state=DeliveryState.ACCEPTED)
+            ids.append(alert.pk)
+    return ids
+
+
+def _cursors(base: str, device: dict[str, Any]) -> dict[str, list[str]]:
     """Real cursors of each kind of list, both directions, read from the API's own links."""
+    inbox = f"{base}/api/v1/devices/{device['id']}/alerts/?page_size=1"
+    device_auth = {"Authorization": f"Device {device['device_secret']}"}
     first = _call(f"{base}/api/v1/articles/?page_size=1")
     second = _call(f"{base}/api/v1/articles/?page_size=1&cursor={_cursor(first['next'])}")
     return {
@@ -101,6 +119,7 @@ def _cursors(base: str) -> dict[str, list[str]]:
         "search": [_cursor(_call(f"{base}/api/v1/search/?q=flood&page_size=1")["next"])],
         "sync": [_call(f"{base}/api/v1/sync/?page_size=1")["cursor"]],
         "alerts": [_cursor(_call(f"{base}/api/v1/alerts/?page_size=1")["next"])],
+        "device-alerts": [_cursor(_call(inbox, headers=device_auth)["next"])],
     }
 
 
@@ -128,9 +147,17 @@ values = {json.dumps(tag_slugs)}
 
 # Selected by name: several include-* keys in one block select what any of them matches.
 [[operations]]
-include-name = ["GET /api/v1/devices/{{id}}/", "PATCH /api/v1/devices/{{id}}/"]
+include-name = ["GET /api/v1/devices/{{id}}/", "PATCH /api/v1/devices/{{id}}/", "GET /api/v1/devices/{{id}}/alerts/"]
 parameters = {{ id = {device["id"]} }}
 headers = {{ Authorization = "Device {device["device_secret"]}" }}
+
+# Its two ids are set by the hooks (positive cases: the device's, and an alert sent to it): a fixed id
+# here would also replace the ids of the cases meant to break the schema.
+[[operations]]
+include-name = "POST /api/v1/devices/{{id}}/alerts/{{alert_id}}/read/"
+headers = {{ Authorization = "Device {device["device_secret"]}" }}
+# The alerts of the editions the device is not in at the time are a 404.
+warnings = {{ display = ["missing_auth", "rate_limited"] }}
 
 [[operations]]
 include-name = "DELETE /api/v1/devices/{{id}}/"
@@ -181,8 +208,16 @@ def test_schemathesis_finds_nothing(live_server, settings, monkeypatch, tmp_path
     }
     device = _call(f"{base}/api/v1/devices/", registration)
     doomed = _call(f"{base}/api/v1/devices/", {**registration, "token": "fcm-token-schemathesis-" + "b" * 40})
+    inbox = _seed_inbox(device["id"])
     default_edition = Edition.objects.get(is_default=True).code
-    data = {"tags": content.tags, "default_edition": default_edition, "cursors": _cursors(base)}
+    data = {
+        "tags": content.tags,
+        "authors": content.authors,
+        "default_edition": default_edition,
+        "cursors": _cursors(base, device),
+        "device": device["id"],
+        "inbox": inbox,
+    }
     config = tmp_path / "schemathesis.toml"
     config.write_text(_config(content, device, doomed))
 

@@ -6,7 +6,7 @@
  * - The title and body are right-to-left when the chosen edition is (option[data-dir]).
  * - Choosing an article fills an empty title and body (and an unchosen edition) from it.
  * - #alert-audience says how many devices the alert will reach, asked again whenever the
- *   edition, target, sections or urgency change; a zero is a warning.
+ *   edition, target, sections, tags, authors or urgency change; a zero is a warning.
  *
  * Loaded from a static file (a Content-Security-Policy allows no inline script); the two JSON
  * addresses come from #alert-compose's data- attributes. Without it the form still works.
@@ -52,6 +52,9 @@
         });
     }
 
+    // What a followers target chooses: multiple selects (tags and authors are the admin's autocompletes).
+    const FOLLOWED = ["sections", "tags", "authors"];
+
     function audienceQuery(form) {
         const params = new URLSearchParams();
         ["edition", "target", "urgency"].forEach(function (name) {
@@ -60,12 +63,14 @@
                 params.append(name, field.value);
             }
         });
-        const sections = form.elements.namedItem("sections");
-        if (sections && sections.selectedOptions) {
-            Array.from(sections.selectedOptions).forEach(function (option) {
-                params.append("sections", option.value);
-            });
-        }
+        FOLLOWED.forEach(function (name) {
+            const chosen = form.elements.namedItem(name);
+            if (chosen && chosen.selectedOptions) {
+                Array.from(chosen.selectedOptions).forEach(function (option) {
+                    params.append(name, option.value);
+                });
+            }
+        });
         return params;
     }
 
@@ -153,11 +158,21 @@
             if (name === "edition") {
                 setDirection(form);
             }
-            if (["edition", "target", "sections", "urgency"].includes(name)) {
+            if (["edition", "target", "urgency", ...FOLLOWED].includes(name)) {
                 updateAudience();
             }
         });
         updateAudience();
+        // The autocompletes (select2) announce a choice through jQuery's own events only; their
+        // "change" also fires as they start up, so only the editor's choices are listened to.
+        if (window.django && window.django.jQuery) {
+            ["tags", "authors"].forEach(function (name) {
+                const field = form.elements.namedItem(name);
+                if (field) {
+                    window.django.jQuery(field).on("select2:select select2:unselect", updateAudience);
+                }
+            });
+        }
 
         // The article picker is the admin's autocomplete (select2), which announces a choice
         // through jQuery's own events only.
