@@ -41,7 +41,7 @@ help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (SQLite; HOST=, PORT= to change)"
 	@echo "make test   - install, make sure PostgreSQL and Redis run, run the whole suite"
 	@echo "make lint   - ruff, import-linter (the layers) and mypy"
-	@echo "make bench-api - wrk against gunicorn + PostgreSQL with the demo data"
+	@echo "make bench-api - the read API at 2,000 and 100,000 articles: uncached, cached, Varnish, vs bare Django and nginx"
 	@echo "make bench-web - Lighthouse scores, weight and req/s of an English and a Sorani article page, vs the API"
 	@echo "make bench-push - one alert to 10k and 100k devices through Celery + firebase-admin, vs the bare SDK"
 
@@ -134,8 +134,15 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench-api: venv services
+# 2,000 and 100,000 published articles (databases kept between runs), uncached, cached and through Varnish,
+# beside a bare Django view and nginx; about 11 minutes once the data sets exist (docs/performance.md).
+# Knobs: BENCH_SIZES=2000,100000 BENCH_STEPS=data,queries,plans,measure BENCH_ONLY=uncached,cached,varnish
+# BENCH_DURATION=3s BENCH_ROUNDS=3 BENCH_CONNECTIONS=8, e.g. make bench-api BENCH_STEPS=data,plans
+bench-api: venv services varnish
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+	@command -v nginx >/dev/null || apt-get install -y -qq nginx-light >/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; } \
+	  || { echo "nginx is needed: apt-get install nginx-light" >&2; exit 1; }
 	$(BIN)/python tests/bench/bench_api.py
 
 # Lighthouse (npm, pinned in tests/bench/lighthouse) with Debian's Chromium, then wrk; about 2 minutes.

@@ -128,6 +128,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded mode has a web process and a worker writing one file: take the write lock when a
     # transaction starts (no lock upgrade to fail half-way) and wait for it rather than fail at once.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+# A PostgreSQL read replica (docs/deploy.md): the reads of anonymous GETs of the read API and the web
+# pages go there, everything else to DATABASE_URL (backend/db_router.py says exactly what).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    # Tests have one database: the replica alias is the same one (and is never migrated).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["backend.db_router.ReplicaRouter"]
+# First of all middleware, so that everything a request reads is routed by what the request is.
+MIDDLEWARE.insert(0, "backend.db_router.ReplicaReadMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------

@@ -1,12 +1,40 @@
-"""Load figures for the read API on gunicorn + PostgreSQL + Redis with the demo content.
+"""The read API at the size of a real archive: ``make bench-api`` (issue #9; docs/performance.md).
 
-Run with ``make bench-api``. Creates (or recreates) the database ``newsline_bench``,
-loads the demo content, starts gunicorn with production settings, and runs wrk
-against the article list and an article detail, then prints req/s, p50 and p99.
-A baseline in the same run: ``/healthz`` (Django and gunicorn with no database or
-serialisation work), so the ratios show what the API itself costs.
+For each size in ``BENCH_SIZES`` (published articles; default ``2000,100000``) a PostgreSQL database
+``newsline_bench_<size>`` (``newsline_bench_2k``, ``newsline_bench_100k``) holds a synthetic archive
+built by ``tests/bench/dataset.py``, kept between runs and only rebuilt when missing or
+built by another generator version. Then, in steps (``BENCH_STEPS``, default all of them, in order):
+
+``data``
+    Build each size's data set if missing, else move its timeline to now (``tests/bench/dataset.py``).
+``queries``
+    In process, production settings, the response cache off then on: each endpoint's status, body
+    size and SQL queries per request (``CaptureQueriesContext``), uncached and answered from the cache.
+``plans``
+    ``EXPLAIN (ANALYZE, BUFFERS)`` of every query of every endpoint (the SQL captured above), at every
+    size: each endpoint's heaviest query, its time and buffers side by side. Every plan is written to
+    ``/tmp/newsline-bench-api/plans-<size>.md``, each endpoint's heaviest to ``heaviest-<size>.md``
+    (docs/performance-plans.md is the largest size's).
+``measure``
+    gunicorn (``BENCH_WORKERS``, 2 sync workers) on production settings with Redis, one server per
+    size, serving ``tests.bench.bare_wsgi`` (the product plus the bare baseline's URL); nginx on
+    loopback serving the same 6 KB body as a static file. For each mode in ``BENCH_ONLY`` (default
+    ``uncached,cached,varnish``): ``uncached`` (``API_RESPONSE_CACHE=0``), ``cached`` (``=1``,
+    warmed), ``varnish`` (varnishd with deploy/varnish/default.vcl in front of the cached servers,
+    warmed), wrk ``-t2 -c<BENCH_CONNECTIONS> -d<BENCH_DURATION> --timeout 10s`` (8 connections, 3 s)
+    on every endpoint of every size, the bare Django view and nginx, in ``BENCH_ROUNDS`` (3)
+    interleaved rounds: whatever else loads the machine falls on all of them alike, and the median
+    round by req/s is printed. After each run the benchmark waits until the gunicorn behind it has
+    served what wrk left queued (a sync worker serves one request at a time), so it never slows the
+    next target. One table per size and mode, then uncached 100k / 2k per endpoint (the issue's bar:
+    at least 80%).
+
+Defaults (2 sizes, 3 modes, 3 rounds of 3 s, 18 targets a round): about 11 minutes once the data
+sets exist; building the 100,000-article one takes 5 to 20 minutes more (search indexing), the first
+time only. Requests carry no ``Accept-Encoding`` (uncompressed bodies, as nginx's file) and no cookies.
 """
 
+import json
 import os
 import re
 import secrets
@@ -16,109 +44,490 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-PY = str(ROOT / ".venv" / "bin" / "python")
-PORT = int(os.environ.get("BENCH_PORT", "8123"))
-DB = "newsline_bench"
-DURATION = os.environ.get("BENCH_DURATION", "15s")
-CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")
-WORKERS = os.environ.get("BENCH_WORKERS", "4")
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.varnish import Varnish  # noqa: E402
+
+BIN = ROOT / ".venv" / "bin"
+PYTHON = str(BIN / "python")
+WORK = Path("/tmp/newsline-bench-api")
+SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "2000,100000").split(",") if size.strip()]
+STEPS = os.environ.get("BENCH_STEPS", "data,queries,plans,measure").split(",")
+MODES = os.environ.get("BENCH_ONLY", "uncached,cached,varnish").split(",")
+DURATION = os.environ.get("BENCH_DURATION", "3s")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+PORT = int(os.environ.get("BENCH_PORT", "8130"))
+REDIS_URL = "redis://127.0.0.1:6379/10"  # broker 10, cache 11: the benchmark's own
+CACHE_DB = "11"
+TARGET_RATIO = 0.80
+BARE = "bare Django view (6 KB)"
+NGINX = "nginx static file (6 KB)"
+ENDPOINTS = ("list", "list by tag", "list by section", "detail", "home", "most read", "search", "sync")
+PLANNED = ENDPOINTS  # every query of every endpoint is EXPLAINed
+SECRET_KEY = secrets.token_urlsafe(50)
 
 
-def run(cmd: list[str], env: dict[str, str]) -> None:
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+def database(size: int) -> str:
+    return f"newsline_bench_{size // 1000}k" if size % 1000 == 0 else f"newsline_bench_{size}"
+
+
+def env_for(size: int, *, cached: bool) -> dict[str, str]:
+    """Production settings (as bench_web.py) on this size's database; each size its own cache key prefix."""
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SITE_URL": "https://newsline.example",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database(size)}",
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": f"bench-{size}",
+        "API_RESPONSE_CACHE": "1" if cached else "0",
+        "THROTTLE_READ": "100000000/min",
+        "LOG_LEVEL": "WARNING",
+        "NEWSLINE_VAR_DIR": str(WORK / "var"),
+        "DEVTOOLS": "0",
+    }
+
+
+def endpoints(targets: dict[str, Any]) -> dict[str, str]:
+    return {
+        "list": "/api/v1/articles/?lang=en",
+        "list by tag": f"/api/v1/articles/?lang=en&tag={urllib.request.quote(targets['tag'])}",
+        "list by section": f"/api/v1/articles/?lang=en&section={targets['section']}",
+        "detail": f"/api/v1/articles/{targets['detail']}/",
+        "home": "/api/v1/home/?lang=en",
+        "most read": "/api/v1/most-read/?lang=en",
+        "search": f"/api/v1/search/?lang=en&q={urllib.request.quote(targets['search'])}",
+        "sync": "/api/v1/sync/?lang=en",
+    }
+
+
+def sh(cmd: list[str], env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=True, text=True, **kwargs)
+
+
+def psql(sql: str) -> str:
+    return sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-Atqc", sql], capture_output=True).stdout
+
+
+def manage(size: int, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return sh([PYTHON, "manage.py", *args], env_for(size, cached=True), **kwargs)
+
+
+def dataset(size: int, *args: str) -> dict[str, Any]:
+    """``tests/bench/dataset.py --articles <size>`` with ``args``: its JSON answer (the data set's targets)."""
+    command = [PYTHON, str(Path(__file__).with_name("dataset.py")), "--articles", str(size), *args]
+    printed = sh(command, env_for(size, cached=True), stdout=subprocess.PIPE).stdout  # its progress on stderr
+    answer: dict[str, Any] = json.loads(printed.strip().splitlines()[-1])
+    return answer
+
+
+# --- data -------------------------------------------------------------------------------------------
+
+
+def prepare(size: int) -> dict[str, Any]:
+    """The size's data set, built if missing (or built by another generator), else moved to now; its targets."""
+    name = database(size)
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip() == "1"  # noqa: S608 - ours
+    status = {"ready": False}
+    if exists:
+        manage(size, "migrate", "--no-input", "-v0")
+        status = dataset(size, "--status")
+    if not status["ready"]:
+        print(f"Building {name} ({size} published articles)...", flush=True)
+        psql(f"DROP DATABASE IF EXISTS {name}")
+        psql(f"CREATE DATABASE {name}")
+        manage(size, "migrate", "--no-input", "-v0")
+    started = time.monotonic()
+    targets = dataset(size)
+    if not status["ready"]:
+        print(f"{name} built in {time.monotonic() - started:.0f}s", flush=True)
+    return targets
+
+
+# --- queries and plans (in process) -----------------------------------------------------------------
+
+
+def in_process(size: int, targets: dict[str, Any], plans: bool) -> dict[str, Any]:
+    """Run ``inspect`` in a child process with this size's settings; its JSON answer."""
+    env = {**env_for(size, cached=True), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    request = json.dumps({"size": size, "targets": targets, "plans": plans})
+    out = sh([PYTHON, __file__, "--inspect", request], env, capture_output=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def inspect(size: int, targets: dict[str, Any], plans: bool) -> dict[str, Any]:
+    """Each endpoint's status, bytes and queries per request (uncached, then a cache hit); EXPLAINs if ``plans``."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    answer: dict[str, Any] = {"endpoints": {}, "plans": {}}
+    full: list[str] = []
+    heavy: list[str] = []
+    for name, path in endpoints(targets).items():
+        row: dict[str, Any] = {}
+        for cached in (False, True):
+            with override_settings(API_RESPONSE_CACHE=cached):
+                client = Client(HTTP_HOST="127.0.0.1")
+                client.get(path)  # warms the process, and stores the entry when cached
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(path)
+            row["cached" if cached else "uncached"] = len(queries.captured_queries)
+            if not cached:
+                row["status"], row["bytes"] = response.status_code, len(response.content)
+                control = response.get("Cache-Control", "")
+                age = re.search(r"max-age=(\d+)", control)
+                row["cacheable"] = "public" in control and age is not None and int(age.group(1)) > 0
+                captured = [query["sql"] for query in queries.captured_queries]
+        answer["endpoints"][name] = row
+        if plans and name in PLANNED:
+            heaviest, texts = explain(connection, captured)
+            answer["plans"][name] = {key: value for key, value in heaviest.items() if key != "text"}
+            full += [f"### {name}: `{path}`\n", *texts]
+            heavy += [
+                f"### {name}: `{path}`, query {heaviest.get('query')} of {len(captured)}\n",
+                heaviest.get("text", ""),
+            ]
+    if plans:
+        out = WORK / f"plans-{size}.md"
+        out.write_text(f"# Every query's plan at {size:,} published articles\n\n" + "\n".join(full))
+        (WORK / f"heaviest-{size}.md").write_text(
+            f"# Each endpoint's heaviest query at {size:,} published articles\n\n" + "\n".join(heavy)
+        )
+        answer["plans_file"] = str(out)
+    return answer
+
+
+def explain(connection: Any, queries: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """EXPLAIN (ANALYZE, BUFFERS) of each SELECT: the heaviest one's figures and plan, and every plan, as Markdown."""
+    heaviest: dict[str, Any] = {"ms": 0.0}
+    text = []
+    with connection.cursor() as cursor:
+        for number, sql in enumerate(queries, start=1):
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute(sql)  # warm: the plan below is of a query run before, as under load
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            ms = float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))
+            # The plan's first Buffers line is its top node's: everything the query touched.
+            first = re.search(r"Buffers: shared((?: \w+=\d+)+)", plan)
+            buffers = sum(int(n) for n in re.findall(r"=(\d+)", first.group(1))) if first else 0
+            markdown = f"Query {number} ({ms:.2f} ms):\n\n```sql\n{sql}\n```\n\n```\n{plan}\n```\n"
+            if ms > heaviest["ms"]:
+                heaviest = {"query": number, "ms": ms, "buffers": buffers, "top": _top_node(plan), "text": markdown}
+            text.append(markdown)
+    return heaviest, text
+
+
+def _top_node(plan: str) -> str:
+    """The plan's scans: what reads the tables (index or sequential), deduplicated, in order."""
+    scans = re.findall(r"((?:Parallel )?(?:Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan|Bitmap Index Scan)"
+                       r"(?: Backward)?(?: using \S+)? on \S+)", plan)  # fmt: skip
+    return "; ".join(dict.fromkeys(scans))
+
+
+# --- measure ------------------------------------------------------------------------------------------
 
 
 def wrk(url: str, duration: str = DURATION) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--latency", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
 
     def pct(p: str) -> float:
         value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
-    return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "errors": float(non2xx.group(1)) if non2xx else 0.0}
+    failed = (int(non2xx.group(1)) if non2xx else 0) + (sum(int(n) for n in errors.groups()) if errors else 0)
+    return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "errors": float(failed)}
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read()
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
+@contextmanager
+def gunicorn(size: int, port: int, *, cached: bool) -> Iterator[str]:
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "tests.bench.bare_wsgi:application", "-b", f"127.0.0.1:{port}", "-w", WORKERS,
+         "--worker-class", "sync", "--access-logfile", "/dev/null", "--log-level", "warning", "--no-control-socket"],
+        cwd=ROOT, env=env_for(size, cached=cached), start_new_session=True,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/healthz", process)
+        yield base
+    finally:
+        stop(process)
+
+
+@contextmanager
+def nginx(port: int, body: bytes) -> Iterator[str]:
+    """nginx on loopback serving ``body`` as a static file, as many workers as gunicorn has."""
+    home = WORK / "nginx"
+    shutil.rmtree(home, ignore_errors=True)
+    (home / "static").mkdir(parents=True)
+    (home / "static" / "bare.json").write_bytes(body)
+    for folder in (home, home / "static"):
+        folder.chmod(0o755)
+    (home / "nginx.conf").write_text(
+        f"""
+worker_processes {WORKERS};
+daemon off;
+pid {home}/nginx.pid;
+error_log {home}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {home}/body;
+    proxy_temp_path {home}/proxy;
+    fastcgi_temp_path {home}/fastcgi;
+    uwsgi_temp_path {home}/uwsgi;
+    scgi_temp_path {home}/scgi;
+    types {{ application/json json; }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {home}/static;
+    }}
+}}
+"""
+    )
+    process = subprocess.Popen(
+        ["nginx", "-p", str(home), "-c", str(home / "nginx.conf")], start_new_session=True
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/bare.json"
+        wait_for(url, process)
+        yield url
+    finally:
+        stop(process)
+
+
+@dataclass
+class Target:
+    size: int | None  # None: a baseline
+    name: str
+    url: str
+    drain: str | None = None
+    """A URL of the gunicorn behind ``url``: fetched after each run, it returns once the requests wrk left
+    queued there (a sync worker takes one at a time) are served, so they never slow the next target."""
+
+    def run(self, duration: str = DURATION) -> dict[str, float]:
+        figures = wrk(self.url, duration)
+        if self.drain:
+            fetch(self.drain)
+        return figures
+
+
+def median_round(runs: list[dict[str, float]]) -> dict[str, float]:
+    return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+
+
+def measure_mode(
+    servers: dict[int, str],
+    backends: dict[int, str],
+    bare_url: str,
+    nginx_url: str,
+    all_targets: dict[int, dict[str, Any]],
+) -> dict[tuple[int | None, str], dict[str, float]]:
+    """Every endpoint of every size and both baselines, in interleaved rounds; the median round of each."""
+    targets = [Target(None, BARE, bare_url, drain=bare_url), Target(None, NGINX, nginx_url)]
+    for size in SIZES:
+        for name, path in endpoints(all_targets[size]).items():
+            targets.append(Target(size, name, servers[size] + path, drain=f"{backends[size]}/healthz"))
+    for target in targets:  # warm: every worker, the database's buffers, the caches
+        fetch(target.url)
+        target.run("1s")
+    rounds: dict[tuple[int | None, str], list[dict[str, float]]] = {(t.size, t.name): [] for t in targets}
+    for _ in range(ROUNDS):
+        for target in targets:
+            rounds[target.size, target.name].append(target.run())
+    return {key: median_round(runs) for key, runs in rounds.items()}
+
+
+def measure(all_targets: dict[int, dict[str, Any]], inspected: dict[int, dict[str, Any]]) -> None:
+    shutil.rmtree(WORK / "varnish", ignore_errors=True)
+    results: dict[str, dict[tuple[int | None, str], dict[str, float]]] = {}
+    for mode in MODES:
+        # The benchmark's own cache database starts empty in every mode.
+        sh(["redis-cli", "-n", CACHE_DB, "FLUSHDB"], capture_output=True)
+        with ExitStack() as stack:
+            servers = {
+                size: stack.enter_context(gunicorn(size, PORT + index, cached=mode != "uncached"))
+                for index, size in enumerate(SIZES)
+            }
+            # The bare view on the first size's server (it reads nothing, so the size does not matter).
+            bare_url = f"{servers[SIZES[0]]}/bench/bare"
+            backends = dict(servers)
+            nginx_url = stack.enter_context(nginx(PORT + 50, fetch(bare_url)))
+            if mode == "varnish":
+                for size, base in list(servers.items()):
+                    workdir = WORK / "varnish" / str(size)
+                    workdir.mkdir(parents=True)
+                    port = int(base.rsplit(":", 1)[1])
+                    varnish = Varnish(backend_host="127.0.0.1", backend_port=port, workdir=workdir).start()
+                    stack.callback(varnish.stop)
+                    servers[size] = varnish.url.rstrip("/")
+            results[mode] = measure_mode(servers, backends, bare_url, nginx_url, all_targets)
+        print_mode(mode, results[mode], all_targets, inspected)
+    if "uncached" in results and len(SIZES) > 1:
+        print_growth(results["uncached"])
+
+
+def print_mode(
+    mode: str,
+    figures: dict[tuple[int | None, str], dict[str, float]],
+    all_targets: dict[int, dict[str, Any]],
+    inspected: dict[int, dict[str, Any]],
+) -> None:
+    what = {
+        "uncached": "response cache off (API_RESPONSE_CACHE=0): every request renders",
+        "cached": "response cache on (API_RESPONSE_CACHE=1), warmed: repeat requests are hits",
+        "varnish": "through Varnish (deploy/varnish/default.vcl) in front of the cached servers, warmed",
+    }[mode]
+    bare, static = figures[None, BARE], figures[None, NGINX]
+    for size in SIZES:
+        targets = all_targets[size]
+        print(
+            f"\n{size:,} published articles ({targets['english']:,} in en), {mode}: {what}\n"
+            f"gunicorn {WORKERS} sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}, "
+            f"median of {ROUNDS} interleaved rounds"
+        )
+        print(
+            f"{'endpoint':26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'SQL/req':>8} {'non-2xx':>8} "
+            f"{'vs bare':>8} {'vs nginx':>9}"
+        )
+        for name in ENDPOINTS:
+            row = figures[size, name]
+            counts = inspected[size]["endpoints"][name]
+            if mode == "uncached":
+                queries = str(counts["uncached"])
+            elif mode == "cached":
+                queries = str(counts["cached"])
+            else:
+                queries = "0" if counts["cacheable"] else f"{counts['cached']} (pass)"
+            print(_row(name, row, queries, bare, static))
+        print(_row(BARE, bare, "0", bare, static))
+        print(_row(NGINX, static, "-", bare, static))
+
+
+def _row(name: str, row: dict[str, float], queries: str, bare: dict[str, float], static: dict[str, float]) -> str:
+    return (
+        f"{name:26} {row['rps']:8.0f} {row['p50']:8.2f} {row['p99']:8.2f} {queries:>8} {row['errors']:8.0f} "
+        f"{row['rps'] / (bare['rps'] or 1):8.1%} {row['rps'] / (static['rps'] or 1):9.1%}"
+    )
+
+
+def print_growth(figures: dict[tuple[int | None, str], dict[str, float]]) -> None:
+    small, large = SIZES[0], SIZES[-1]
+    print(f"\nUncached, {large:,} / {small:,} published articles (the issue's bar: >= {TARGET_RATIO:.0%})")
+    print(f"{'endpoint':26} {f'{small:,} req/s':>14} {f'{large:,} req/s':>14} {'ratio':>7}")
+    for name in ENDPOINTS:
+        low, high = figures[small, name]["rps"], figures[large, name]["rps"]
+        ratio = high / low if low else 0.0
+        verdict = "ok" if ratio >= TARGET_RATIO else "BELOW"
+        print(f"{name:26} {low:14.0f} {high:14.0f} {ratio:7.0%}  {verdict}")
+
+
+def print_plans(inspected: dict[int, dict[str, Any]]) -> None:
+    print("\nEXPLAIN (ANALYZE, BUFFERS): each endpoint's heaviest query, by size (execution time, shared buffers hit)")
+    print(f"{'endpoint':14} " + " ".join(f"{f'{size:,}':>20}" for size in SIZES) + "  scans at the largest size")
+    for name in PLANNED:
+        heaviest = [inspected[size]["plans"][name] for size in SIZES]
+        cells = [f"{plan['ms']:8.2f} ms {plan.get('buffers', 0):6d} buf" for plan in heaviest]
+        print(f"{name:14} " + " ".join(f"{cell:>20}" for cell in cells) + f"  {heaviest[-1].get('top', '')}")
+    print(f"Every plan: {WORK}/plans-<size>.md; each endpoint's heaviest: {WORK}/heaviest-<size>.md")
 
 
 def main() -> int:
-    if shutil.which("wrk") is None:
-        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
-        return 1
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc", f"DROP DATABASE IF EXISTS {DB}"],
-                   check=True)  # fmt: skip
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc", f"CREATE DATABASE {DB}"], check=True
-    )
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
-        "REDIS_URL": "redis://127.0.0.1:6379/10",  # broker 10, cache 11: the benchmark's own
-        "DEVTOOLS": "1",  # seed_demo
-        "THROTTLE_READ": "100000000/min",
-        "LOG_LEVEL": "WARNING",
-        "NEWSLINE_VAR_DIR": "/tmp/newsline-bench",
-    }
-    run([PY, "manage.py", "migrate", "--no-input", "-v0"], env)
-    run([PY, "manage.py", "seed_demo", "--force"], env)
-    for cached in (False, True):
-        bench_server(env={**env, "API_RESPONSE_CACHE": "1" if cached else "0"}, cached=cached)
+    for tool, hint in (("wrk", "apt-get install wrk"), ("nginx", "apt-get install nginx-light")):
+        if shutil.which(tool) is None and "measure" in STEPS:
+            print(f"{tool} is not installed: {hint}", file=sys.stderr)
+            return 1
+    WORK.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    all_targets: dict[int, dict[str, Any]] = {}
+    for size in SIZES:
+        if "data" in STEPS:
+            all_targets[size] = prepare(size)
+        else:
+            all_targets[size] = dataset(size, "--status")
+            if not all_targets[size]["ready"]:
+                print(f"{database(size)} holds no data set of {size} articles: run the data step", file=sys.stderr)
+                return 1
+        print(f"{database(size)}: {json.dumps(all_targets[size])}", flush=True)
+    inspected: dict[int, dict[str, Any]] = {}
+    if {"queries", "plans", "measure"} & set(STEPS):
+        for size in SIZES:
+            inspected[size] = in_process(size, all_targets[size], plans="plans" in STEPS)
+            bad = {name: row["status"] for name, row in inspected[size]["endpoints"].items() if row["status"] != 200}
+            if bad:
+                print(f"{database(size)}: endpoints not answering 200: {bad}", file=sys.stderr)
+                return 1
+        print("\nSQL queries per request (uncached / from the response cache), response bytes")
+        for name in ENDPOINTS:
+            cells = [
+                f"{rows[name]['uncached']:>3} / {rows[name]['cached']:<2} {rows[name]['bytes']:>7} B"
+                for rows in (inspected[size]["endpoints"] for size in SIZES)
+            ]
+            print(f"{name:16} " + "   ".join(cells))
+    if "plans" in STEPS:
+        print_plans(inspected)
+    if "measure" in STEPS:
+        measure(all_targets, inspected)
+    print(f"\nmake bench-api took {time.monotonic() - started:.0f}s")
     return 0
 
 
-def bench_server(*, env: dict[str, str], cached: bool) -> None:
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", WORKERS,
-         "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{PORT}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        import json
-
-        listing = json.loads(urllib.request.urlopen(f"{base}/api/v1/articles/?lang=en", timeout=5).read())
-        article_id = listing["results"][0]["id"]
-        targets = {
-            "healthz (baseline)": f"{base}/healthz",
-            "article list": f"{base}/api/v1/articles/?lang=en",
-            "article detail": f"{base}/api/v1/articles/{article_id}/",
-        }
-        mode = (
-            "response cache on (repeat requests are hits)" if cached else "response cache off (every request renders)"
-        )
-        print(
-            f"\ngunicorn {WORKERS} sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}, PostgreSQL + Redis, "
-            f"demo data, {mode}"
-        )
-        print(f"{'endpoint':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'vs baseline':>12}")
-        baseline = None
-        for name, url in targets.items():
-            wrk(url, "3s")  # warm-up: connections, caches, gunicorn workers
-            figures = wrk(url)
-            baseline = baseline or figures["rps"]
-            print(f"{name:22} {figures['rps']:9.0f} {figures['p50']:8.2f} {figures['p99']:8.2f} "
-                  f"{figures['errors']:8.0f} {figures['rps'] / baseline:11.2f}x")  # fmt: skip
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--inspect":
+        request = json.loads(sys.argv[2])
+        print(json.dumps(inspect(request["size"], request["targets"], request["plans"])))
+        sys.exit(0)
     sys.exit(main())
