@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (the admin's, the API docs') from the app itself: hashed names, compressed, cached a year.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public reads answered from the response cache before anything below runs (no URL resolution, DRF,
+    # throttles or database query); what sits inside it and why: backend/api/cache_middleware.py.
+    "backend.api.cache_middleware.ResponseCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "backend.api.errors.APIProblemMiddleware",
     "backend.api.errors.RequestSizeLimitMiddleware",
@@ -151,13 +154,20 @@ CACHE_URL = env_str("CACHE_URL") or (redis_url_next_db(REDIS_URL) if REDIS_URL e
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one Redis client per process instead of one per call (backend/redis_cache.py).
+            "BACKEND": "backend.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsline"),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The response caches' content version lives in the cache (backend/content_version.py); this reads the
+# database counter behind it when the cache has lost it. Redis is shared, so every commit's new version
+# reaches every process; an in-process cache is not, so there each process reads the counter again at
+# most this many seconds after it last did (a change committed by the worker under `make run`). 0: never.
+CONTENT_VERSION_COUNTER = "newsapi.models:ContentVersion.current"
+CONTENT_VERSION_RECHECK_SECONDS = env_int("CONTENT_VERSION_RECHECK_SECONDS", 0 if CACHE_URL else 5)
 
 # Without Redis: `memory://` runs every task in the calling process (eager); `filesystem://` (what
 # `make run` uses) is a real broker in files under var/, served by a worker and beat beside runserver,
@@ -328,9 +338,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
+    # Fixed-window counters per client address (one Redis round trip per request). Reads served by the
+    # response cache are never counted; the read rate only bounds what reaches the views, high enough for
+    # thousands of phones behind one carrier NAT address (docs/api.md, "Caching and limits").
     "DEFAULT_THROTTLE_CLASSES": ["backend.api.throttles.ReadThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "read": env_str("THROTTLE_READ", "1200/min"),
+        "read": env_str("THROTTLE_READ", "6000/min"),
         "write": env_str("THROTTLE_WRITE", "60/min"),
     },
     "EXCEPTION_HANDLER": "backend.api.errors.problem_exception_handler",

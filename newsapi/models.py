@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
+from backend import content_version
 from backend.history import Revisions
 from newsapi import search
 from newsapi.sanitize import html_to_text, sanitize_html
@@ -281,7 +282,8 @@ class ContentVersion(models.Model):
 
     Server-side response caches are keyed by it, so a withdrawal changes every key
     the moment it commits; a counter (not the newest ``updated_at``) cannot be
-    fooled by two servers' clocks disagreeing.
+    fooled by two servers' clocks disagreeing. Reads take it from the cache, where
+    ``backend.content_version`` publishes a new label when it moves (and after commit).
     """
 
     value = models.BigIntegerField(default=0)
@@ -293,6 +295,7 @@ class ContentVersion(models.Model):
     def bump(cls) -> None:
         if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
             cls.objects.get_or_create(pk=1)
+        content_version.changed()
 
     @classmethod
     def current(cls) -> int:

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from backend import content_version as versions
 from newsapi import search
 from newsapi.models import (
     AppRelease,
@@ -300,10 +301,11 @@ def edition_last_modified(*, edition: Edition) -> datetime | None:
 
 
 def content_version() -> str:
-    """Moves with every article save in any edition (publish, edit, withdrawal): one primary-key read."""
-    from newsapi.models import ContentVersion
+    """Moves with every article save in any edition (publish, edit, withdrawal).
 
-    return str(ContentVersion.current())
+    Read from the cache (``backend.content_version``); the database counter only when the cache lost it.
+    """
+    return versions.current()
 
 
 def article_withdrawn(*, article_id: int) -> Article | None:

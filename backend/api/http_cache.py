@@ -71,8 +71,8 @@ class ConditionalGetMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if settings.CACHE_PURGER == "cloudflare" and response.has_header("Surrogate-Key"):
-            # Here rather than in public_cache: responses replayed from the response caches
-            # keep a fixed list of headers, and every one of them passes through here.
+            # Here rather than in public_cache, for every response rendered; a response-cache hit
+            # replays the stored headers, Cache-Tag among them (backend.api.response_cache.finish).
             response["Cache-Tag"] = cache_tag(response["Surrogate-Key"])
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
