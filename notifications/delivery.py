@@ -229,20 +229,22 @@ def alert_send_batch(*, batch_id: int, gateway: FCMGateway | None = None) -> Bat
 
     results = _send(alert=alert, devices=to_send, gateway=gateway)
     final_attempt = batch.attempts >= settings.PUSH_MAX_ATTEMPTS
-    transient = _record(alert=alert, devices=to_send, results=results, final_attempt=final_attempt, outcome=outcome)
-
-    if transient and not final_attempt:
-        outcome.retry_in = _retry_delay(attempts=batch.attempts, results=transient)
-        _count(
-            alert_id=alert.pk,
-            batch_id=batch_id,
-            outcome=outcome,
-            state=BatchState.RETRY,
-            retry_at=timezone.now() + timedelta(seconds=outcome.retry_in),
-            last_error=transient[0].error_code or "",
-        )
-        return outcome
-    _count(alert_id=alert.pk, batch_id=batch_id, outcome=outcome, state=BatchState.DONE, last_error="")
+    # The ledger and the counts commit together: a worker killed between them would leave devices
+    # recorded as sent (so never sent again) but never counted.
+    with transaction.atomic():
+        transient = _record(alert=alert, devices=to_send, results=results, final_attempt=final_attempt, outcome=outcome)
+        if transient and not final_attempt:
+            outcome.retry_in = _retry_delay(attempts=batch.attempts, results=transient)
+            _count(
+                alert_id=alert.pk,
+                batch_id=batch_id,
+                outcome=outcome,
+                state=BatchState.RETRY,
+                retry_at=timezone.now() + timedelta(seconds=outcome.retry_in),
+                last_error=transient[0].error_code or "",
+            )
+            return outcome
+        _count(alert_id=alert.pk, batch_id=batch_id, outcome=outcome, state=BatchState.DONE, last_error="")
     alert_finish_if_done(alert_id=alert.pk)
     return outcome
 
