@@ -41,6 +41,7 @@ the query's terms) with each matching word in ``<mark>``, by the same rule, in P
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -63,6 +64,12 @@ RECENCY_HALF_LIFE_DAYS = 14.0
 """A story this many days older needs twice the relevance to rank level with a newer one."""
 MIN_RELEVANCE = 1e-6
 """``ts_rank`` can round to 0 (a prefix-word-only hit in a long body); ln needs a positive number."""
+RECENT_FIRST_DAYS = 90
+"""How far back ``RecentFirst`` looks before asking the whole archive."""
+MAX_RELEVANCE = 2.0
+"""Above any relevance: ``ts_rank`` (normalization 0) stays under 1.62 (PostgreSQL's ``calc_rank_or``
+adds at most (1 + pi^2/6) / (pi^2/6) per query item and divides by their number; ``calc_rank_and``
+is 1 minus a product of factors in [0, 1]); the SQLite weights are at most 1.0."""
 SQLITE_TITLE_WEIGHT = 1.0
 SQLITE_OTHER_WEIGHT = 0.2
 SNIPPET_CHARS = 160
@@ -210,6 +217,9 @@ def _sqlite_hit(term: QueryTerm, column: str, prefix_column: str) -> Q:
     return Q(**{f"{column}__contains": f" {term.term} "})
 
 
+EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 class DaysSince2000(Func):
     """Days from 2000-01-01T00:00Z to a datetime column, as a float."""
 
@@ -226,6 +236,34 @@ class DaysSince2000(Func):
 def _ranked(relevance: Any) -> Any:
     recency = DaysSince2000(F("published_at")) * Value(math.log(2) / RECENCY_HALF_LIFE_DAYS)
     return Ln(Greatest(relevance, Value(MIN_RELEVANCE), output_field=FloatField())) + recency
+
+
+@dataclass(frozen=True)
+class RecentFirst:
+    """Search the last ``RECENT_FIRST_DAYS`` first (``backend.api.pagination.Narrowing``).
+
+    A match published before ``since`` ranks below ``floor`` (its relevance is under ``MAX_RELEVANCE``
+    and its recency under ``since``'s). So when the narrowed page's last row ranks above ``floor``, no
+    older match could have been on the page, and the page is exact. Ranking every match of a common
+    word costs what the archive holds; this costs what the last three months hold, and a rare word,
+    whose recent matches don't fill a page, is asked again of the whole archive, where it is cheap.
+    """
+
+    since: datetime
+    floor: float
+
+    @property
+    def condition(self) -> Q:
+        return Q(published_at__gte=self.since)
+
+    def covers(self, rows: list[Any], *, wanted: int) -> bool:
+        return len(rows) == wanted and rows[-1].rank > self.floor
+
+
+def recent_first(now: datetime) -> RecentFirst:
+    since = now - timedelta(days=RECENT_FIRST_DAYS)
+    days = (since - EPOCH_2000).total_seconds() / 86400.0
+    return RecentFirst(since=since, floor=math.log(MAX_RELEVANCE) + days * math.log(2) / RECENCY_HALF_LIFE_DAYS)
 
 
 def matching(terms: Sequence[QueryTerm], *, vendor: str) -> tuple[Q, Any]:

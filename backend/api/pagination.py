@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from django.db.models import Model, Q, QuerySet
 from rest_framework import serializers
@@ -118,8 +118,25 @@ class Page:
         return {"next": self.next, "previous": self.previous, "results": results}
 
 
-def paginate(queryset: QuerySet[Any], request: Request, keyset: Keyset) -> Page:
-    """Fetch one page of ``queryset`` (already filtered, not yet ordered) in one query."""
+class Narrowing(Protocol):
+    """A cheaper question to ask first: ``condition`` narrows the list, ``covers`` says when the page it gave is exact.
+
+    ``covers`` sees the narrowed rows in order (at most ``wanted``, one more than the page) and answers
+    True only when no row outside ``condition`` could have been among them (``newsapi.search.RecentFirst``).
+    """
+
+    @property
+    def condition(self) -> Q: ...
+
+    def covers(self, rows: list[Any], *, wanted: int) -> bool: ...
+
+
+def paginate(queryset: QuerySet[Any], request: Request, keyset: Keyset, narrowing: Narrowing | None = None) -> Page:
+    """Fetch one page of ``queryset`` (already filtered, not yet ordered) in one query.
+
+    With a ``narrowing``, a forward page is first asked of the narrowed list, and of the whole list only
+    when the narrowed rows do not provably make the same page (two queries then).
+    """
     params = PageParams(data=request.query_params)
     params.is_valid(raise_exception=True)
     page_size: int = params.validated_data["page_size"]
@@ -129,7 +146,14 @@ def paginate(queryset: QuerySet[Any], request: Request, keyset: Keyset) -> Page:
     if token:
         values, forward = keyset.decode(token)
         queryset = queryset.filter(keyset.after(values, forward=forward))
-    rows = list(queryset.order_by(*keyset.order_by(forward=forward))[: page_size + 1])
+    ordered = queryset.order_by(*keyset.order_by(forward=forward))
+    rows: list[Any] | None = None
+    if narrowing is not None and forward:
+        rows = list(ordered.filter(narrowing.condition)[: page_size + 1])
+        if not narrowing.covers(rows, wanted=page_size + 1):
+            rows = None
+    if rows is None:
+        rows = list(ordered[: page_size + 1])
     has_more = len(rows) > page_size
     rows = rows[:page_size]
     if not forward:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -199,7 +200,7 @@ class SearchView(APIView):
         query = validated(params.SearchParams, request)
         edition = query["lang"]
         results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"))
-        page = paginate(results, request, SEARCH)
+        page = paginate(results, request, SEARCH, search.recent_first(timezone.now()))
         context = {"request": request, "lang": edition.code, "terms": search.parse(edition.code, query["q"])}
         response = Response(page.as_dict(SearchCardSerializer(page.items, many=True, context=context).data))
         return public_cache(  # type: ignore[return-value]

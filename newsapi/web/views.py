@@ -28,7 +28,7 @@ from rest_framework.request import Request
 
 from backend.api.errors import api_handler404, is_api_request
 from backend.api.http_cache import public_cache
-from backend.api.pagination import Keyset, Page, paginate
+from backend.api.pagination import Keyset, Narrowing, Page, paginate
 from backend.api.response_cache import cached_or_render
 from backend.newsroom_time import newsroom_time_zone
 from newsapi import search, selectors
@@ -392,6 +392,7 @@ def _listing(
     keys: list[str],
     *,
     terms: Sequence[search.QueryTerm] = (),
+    narrowing: Narrowing | None = None,
 ) -> TemplateResponse:
     """One page of cards with the API's cursors; a bad cursor or page size is a 400 page.
 
@@ -399,7 +400,7 @@ def _listing(
     words in ``<mark>``, everything else escaped (``newsapi.search.highlight``), as the API's cards.
     """
     try:
-        page: Page = paginate(articles, Request(request), keyset)
+        page: Page = paginate(articles, Request(request), keyset, narrowing)
     except ValidationError:
         return _error(request, edition, 400)
     cards = _cards(page.items)
@@ -470,7 +471,10 @@ def _search(request: HttpRequest, edition: Edition) -> TemplateResponse:
     articles = selectors.article_search(edition=edition, query=query)
     context = {"kind": "search", "query": query}
     terms = search.parse(edition.code, query)
-    return _listing(request, edition, articles, SEARCH, context, [f"search-{edition.code}"], terms=terms)
+    narrowing = search.recent_first(timezone.now())
+    return _listing(
+        request, edition, articles, SEARCH, context, [f"search-{edition.code}"], terms=terms, narrowing=narrowing
+    )
 
 
 @require_safe

@@ -29,11 +29,17 @@ built by another generator version. Then, in steps (``BENCH_STEPS``, default all
     next target. One table per size and mode, then uncached 100k / 2k per endpoint (the issue's bar:
     at least 80%).
 
+``soak`` (not in the default steps; ``BENCH_STEPS=soak``)
+    gunicorn on the largest size, response cache off, wrk cycling through a few thousand different
+    requests (random stories, tags, sections, searches, every edition's home, most read and sync) for
+    ``BENCH_SOAK_SECONDS`` (600): each worker's resident memory after the first minute and at the end.
+
 Defaults (2 sizes, 3 modes, 3 rounds of 3 s, 18 targets a round): about 11 minutes once the data
 sets exist; building the 100,000-article one takes 5 to 20 minutes more (search indexing), the first
 time only. Requests carry no ``Accept-Encoding`` (uncompressed bodies, as nginx's file) and no cookies.
 """
 
+import gzip
 import json
 import os
 import re
@@ -245,9 +251,10 @@ def _top_node(plan: str) -> str:
 # --- measure ------------------------------------------------------------------------------------------
 
 
-def wrk(url: str, duration: str = DURATION) -> dict[str, float]:
+def wrk(url: str, duration: str = DURATION, *, gzipped: bool = False) -> dict[str, float]:
+    accept = ["-H", "Accept-Encoding: gzip"] if gzipped else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s", "--latency", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s", "--latency", *accept, url],
         capture_output=True,
         text=True,
         check=True,
@@ -314,6 +321,7 @@ def nginx(port: int, body: bytes) -> Iterator[str]:
     shutil.rmtree(home, ignore_errors=True)
     (home / "static").mkdir(parents=True)
     (home / "static" / "bare.json").write_bytes(body)
+    (home / "static" / "bare.json.gz").write_bytes(gzip.compress(body, 6))  # gzip_static: for gzip requests
     for folder in (home, home / "static"):
         folder.chmod(0o755)
     (home / "nginx.conf").write_text(
@@ -331,6 +339,7 @@ http {{
     uwsgi_temp_path {home}/uwsgi;
     scgi_temp_path {home}/scgi;
     types {{ application/json json; }}
+    gzip_static on;
     server {{
         listen 127.0.0.1:{port};
         root {home}/static;
@@ -358,8 +367,11 @@ class Target:
     """A URL of the gunicorn behind ``url``: fetched after each run, it returns once the requests wrk left
     queued there (a sync worker takes one at a time) are served, so they never slow the next target."""
 
+    gzipped: bool = False
+    """Send ``Accept-Encoding: gzip``, as the apps' HTTP clients (OkHttp, URLSession) always do."""
+
     def run(self, duration: str = DURATION) -> dict[str, float]:
-        figures = wrk(self.url, duration)
+        figures = wrk(self.url, duration, gzipped=self.gzipped)
         if self.drain:
             fetch(self.drain)
         return figures
@@ -375,12 +387,17 @@ def measure_mode(
     bare_url: str,
     nginx_url: str,
     all_targets: dict[int, dict[str, Any]],
+    *,
+    gzipped: bool,
 ) -> dict[tuple[int | None, str], dict[str, float]]:
     """Every endpoint of every size and both baselines, in interleaved rounds; the median round of each."""
-    targets = [Target(None, BARE, bare_url, drain=bare_url), Target(None, NGINX, nginx_url)]
+    targets = [
+        Target(None, BARE, bare_url, drain=bare_url, gzipped=gzipped),
+        Target(None, NGINX, nginx_url, gzipped=gzipped),
+    ]
     for size in SIZES:
         for name, path in endpoints(all_targets[size]).items():
-            targets.append(Target(size, name, servers[size] + path, drain=f"{backends[size]}/healthz"))
+            targets.append(Target(size, name, servers[size] + path, drain=f"{backends[size]}/healthz", gzipped=gzipped))
     for target in targets:  # warm: every worker, the database's buffers, the caches
         fetch(target.url)
         target.run("1s")
@@ -414,10 +431,87 @@ def measure(all_targets: dict[int, dict[str, Any]], inspected: dict[int, dict[st
                     varnish = Varnish(backend_host="127.0.0.1", backend_port=port, workdir=workdir).start()
                     stack.callback(varnish.stop)
                     servers[size] = varnish.url.rstrip("/")
-            results[mode] = measure_mode(servers, backends, bare_url, nginx_url, all_targets)
+            # Through Varnish as the apps ask: with gzip, which Varnish stores and sends as it is (asked
+            # without, it would gunzip every body for every request); nginx then sends its .gz copy.
+            gzipped = mode == "varnish"
+            results[mode] = measure_mode(servers, backends, bare_url, nginx_url, all_targets, gzipped=gzipped)
         print_mode(mode, results[mode], all_targets, inspected)
     if "uncached" in results and len(SIZES) > 1:
         print_growth(results["uncached"])
+
+
+# --- soak: a web worker's memory under ten minutes of mixed load ----------------------------------------
+
+
+def soak_paths(size: int) -> list[str]:
+    """Requests as readers make them, spread over the archive so nothing is warm for long: details of random
+    stories, lists by random tags and sections, searches for random words, home and most read of every edition."""
+    db = database(size)
+
+    def rows(sql: str) -> list[list[str]]:
+        out = sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-AtF", "\t", "-c", sql], capture_output=True)
+        return [line.split("\t") for line in out.stdout.splitlines() if line]
+
+    published = "FROM newsapi_article WHERE status = 'published' AND published_at <= now() ORDER BY random()"
+    quote = urllib.request.quote
+    paths = [f"/api/v1/articles/{row[0]}/" for row in rows(f"SELECT id {published} LIMIT 3000")]
+    tags = "SELECT e.code, t.slug FROM newsapi_tag t JOIN newsapi_edition e ON e.id = t.edition_id ORDER BY random()"
+    paths += [f"/api/v1/articles/?lang={code}&tag={quote(tag)}" for code, tag in rows(f"{tags} LIMIT 600")]
+    editions = [row[0] for row in rows("SELECT code FROM newsapi_edition")]
+    sections = [row[0] for row in rows("SELECT slug FROM newsapi_section")]
+    word = "split_part(title, ' ', 1 + (random() * 4)::int)"
+    words = [row[0] for row in rows(f"SELECT {word} {published} LIMIT 600") if row[0]]
+    for code in editions:
+        paths += [f"/api/v1/home/?lang={code}", f"/api/v1/most-read/?lang={code}", f"/api/v1/sync/?lang={code}"] * 20
+        paths += [f"/api/v1/articles/?lang={code}&section={section}" for section in sections] * 5
+    paths += [f"/api/v1/search/?lang={code}&q={quote(word)}" for word in words for code in editions[:2]]
+    return paths
+
+
+def worker_rss(master: int) -> dict[int, int]:
+    """Resident memory (KiB) of each gunicorn worker under ``master``."""
+    rss = {}
+    for pid in sh(["pgrep", "-P", str(master)], capture_output=True).stdout.split():
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss[int(pid)] = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+    return rss
+
+
+def soak(size: int) -> None:
+    """wrk cycling through ``soak_paths`` for ``BENCH_SOAK_SECONDS`` (600); each worker's RSS after the first minute
+    and at the end. The issue's bar: the end within 10% of the first minute."""
+    seconds = int(os.environ.get("BENCH_SOAK_SECONDS", "600"))
+    paths = soak_paths(size)
+    script = WORK / "soak.lua"
+    listed = ",\n".join(json.dumps(path) for path in paths)
+    script.write_text(
+        f"local paths = {{\n{listed}\n}}\nlocal i = 0\n"
+        "request = function()\n  i = i + 1\n  return wrk.format('GET', paths[(i * 7919) % #paths + 1])\nend\n"
+    )
+    sh(["redis-cli", "-n", CACHE_DB, "FLUSHDB"], capture_output=True)
+    with gunicorn(size, PORT, cached=False) as base:
+        master = int(sh(["pgrep", "-f", f"127.0.0.1:{PORT}", "-o"], capture_output=True).stdout.split()[0])
+        load = subprocess.Popen(
+            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), base],
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        samples: list[tuple[float, dict[int, int]]] = []
+        started = time.monotonic()
+        while load.poll() is None:
+            time.sleep(10)
+            samples.append((time.monotonic() - started, worker_rss(master)))
+        out = load.communicate()[0]
+    first = next(rss for at, rss in samples if at >= 60)
+    last = samples[-2][1] if len(samples) > 1 else samples[-1][1]  # the last sample before wrk stopped
+    total = re.search(r"(\d+) requests in", out)
+    print(f"\nSoak: {database(size)}, response cache off, {len(paths)} distinct requests cycled by wrk "
+          f"-c{CONNECTIONS} for {seconds}s ({total.group(1) if total else '?'} requests)")  # fmt: skip
+    print(f"{'worker':>8} {'RSS at 1 min':>14} {'RSS at end':>12} {'growth':>8}")
+    for pid, kib in first.items():
+        end = last.get(pid)
+        growth = f"{end / kib - 1:+.1%}" if end else "restarted"
+        print(f"{pid:>8} {kib / 1024:>11.1f} MB {end / 1024 if end else 0:>9.1f} MB {growth:>8}")
+    print("(the issue's bar: within +10% of the first minute)")
 
 
 def print_mode(
@@ -429,7 +523,8 @@ def print_mode(
     what = {
         "uncached": "response cache off (API_RESPONSE_CACHE=0): every request renders",
         "cached": "response cache on (API_RESPONSE_CACHE=1), warmed: repeat requests are hits",
-        "varnish": "through Varnish (deploy/varnish/default.vcl) in front of the cached servers, warmed",
+        "varnish": "through Varnish (deploy/varnish/default.vcl) in front of the cached servers, warmed; "
+        "every request (nginx's and the bare view's too) with Accept-Encoding: gzip, as the apps send",
     }[mode]
     bare, static = figures[None, BARE], figures[None, NGINX]
     for size in SIZES:
@@ -521,6 +616,8 @@ def main() -> int:
         print_plans(inspected)
     if "measure" in STEPS:
         measure(all_targets, inspected)
+    if "soak" in STEPS:
+        soak(max(SIZES))
     print(f"\nmake bench-api took {time.monotonic() - started:.0f}s")
     return 0
 

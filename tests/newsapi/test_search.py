@@ -2,11 +2,13 @@
 
 import io
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsapi.models import Article
@@ -221,9 +223,54 @@ def test_query_count_does_not_grow_with_results(api, django_assert_max_num_queri
     for _ in range(7):
         published_article(title="Flood warning", tags=tags)
 
-    with django_assert_max_num_queries(6):
+    # 7 matches do not fill the page, so the last months are asked first and the archive second (RecentFirst).
+    with django_assert_max_num_queries(7):
         response = search(api, q="flood", lang="en", section="world", page_size=100)
     assert len(result_ids(response)) == 7
+
+
+def _match_queries(queries) -> int:
+    """How many of ``queries`` asked for matching articles (the search's own question)."""
+    column = "search_vector" if connection.vendor == "postgresql" else "search_terms"
+    return sum(1 for query in queries if column in query["sql"] and "newsapi_article" in query["sql"])
+
+
+def test_a_page_the_last_months_fill_is_asked_of_them_alone(api):
+    for day in range(3):
+        published_article(title=f"Flood warning {day}", published_at=timezone.now() - timedelta(days=day))
+    published_article(title="Flood warning of old", published_at=timezone.now() - timedelta(days=400))
+
+    with CaptureQueriesContext(connection) as filled:
+        assert len(result_ids(search(api, q="flood", lang="en", page_size=2))) == 2
+    with CaptureQueriesContext(connection) as unfilled:
+        assert len(result_ids(search(api, q="flood", lang="en", page_size=10))) == 4
+
+    assert _match_queries(filled.captured_queries) == 1
+    assert _match_queries(unfilled.captured_queries) == 2  # the last months, then the whole archive
+
+
+def test_pages_asked_of_the_last_months_first_are_the_whole_archives_ranking(api):
+    now = timezone.now()
+    for age in (0, 1, 5, 30, 80, 95, 200, 700):
+        published_article(title=f"Harbour news {age}", published_at=now - timedelta(days=age))
+        published_article(
+            title=f"Port {age}",
+            body_html="<p>The harbour was calm.</p>",
+            published_at=now - timedelta(days=age, hours=3),
+        )
+    expected = list(
+        article_search(edition=edition("en"), query="harbour").order_by("-rank", "-id").values_list("id", flat=True)
+    )
+
+    seen, cursor = [], None
+    while True:
+        response = search(api, q="harbour", lang="en", page_size=3, **({"cursor": cursor} if cursor else {}))
+        seen += result_ids(response)
+        if not response.json()["next"]:
+            break
+        cursor = parse_qs(urlsplit(response.json()["next"]).query)["cursor"][0]
+
+    assert seen == expected and len(expected) == 16
 
 
 # --- Names, whole words, bad input ----------------------------------------------------------------
@@ -522,6 +569,18 @@ def test_suggestions_are_the_eight_best_first(api):
     ids = [item["id"] for item in suggest(api, q="flood").json()["results"]]
 
     assert ids == [article.pk for article in articles[:8]]
+
+
+def test_suggestions_come_from_the_last_months_and_older_only_to_fill_the_eight(api):
+    now = timezone.now()
+    old = published_article(title="Flood defences built", published_at=now - timedelta(days=200))
+    recent = [published_article(title=f"Flood warning {n}", published_at=now - timedelta(days=n)) for n in range(8)]
+
+    assert [item["id"] for item in suggest(api, q="flood").json()["results"]] == [a.pk for a in recent]
+
+    article_unpublish(article=recent[-1], by=None, reason="test")
+    ids = [item["id"] for item in suggest(api, q="flood").json()["results"]]
+    assert ids == [a.pk for a in recent[:-1]] + [old.pk]
 
 
 def test_suggestions_never_hold_drafts_scheduled_withdrawn_or_other_editions(api):
