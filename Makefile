@@ -35,7 +35,7 @@ CHROMIUM := /usr/bin/chromium
 # Varnish with vmod xkey (deploy/varnish/), which the e2e tests put in front of a live server.
 VARNISHD := /usr/sbin/varnishd
 
-.PHONY: help venv run browser varnish test test-pg test-e2e test-sqlite test-browser lint format services bench-api bench-push bench-web clean
+.PHONY: help venv run browser varnish test test-pg test-e2e test-sqlite test-browser lint format services bench-api bench-push bench-web bench-events bench-dashboard clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (SQLite; HOST=, PORT= to change)"
@@ -44,6 +44,8 @@ help:
 	@echo "make bench-api - the read API at 2,000 and 100,000 articles: uncached, cached, Varnish, vs bare Django and nginx"
 	@echo "make bench-web - Lighthouse scores, weight and req/s of an English and a Sorani article page, vs the API"
 	@echo "make bench-push - one alert to 10k and 100k devices through Celery + firebase-admin, vs the bare SDK"
+	@echo "make bench-dashboard - the editor dashboard on a week of 1M views/day, 70 alerts, 500k devices: uncached, cached, vs a bare admin page"
+	@echo "make bench-events - view beacons/s from registered devices and most read p50/p99 (100k articles, 1M views/day)"
 
 venv: $(STAMP)
 
@@ -153,6 +155,18 @@ bench-web: venv services browser
 # About 5 minutes on 2 cores; knobs pass through (e.g. make bench-push PUSH_BATCH_SIZE=250 FCM_POOL_SIZE=50).
 bench-push: venv services
 	$(BIN)/python tests/bench/bench_push.py
+
+# Rebuilds newsline_bench_dash (about 2 minutes), then measures in process on production settings (under a
+# minute). Knobs: BENCH_ROUNDS=15 BENCH_STEPS=data,measure (tests/bench/bench_dashboard.py).
+bench-dashboard: venv services
+	$(BIN)/python tests/bench/bench_dashboard.py
+
+# POST /api/v1/events/ and most read on gunicorn + Redis, vs bare Django; newsline_bench_events is built once
+# (15-20 minutes) and kept; then about 2 minutes. Knobs: BENCH_DURATION=5s BENCH_ROUNDS=3 BENCH_CONNECTIONS=8
+# BENCH_DEVICES=20000 BENCH_EVENTS_PER_BATCH=10 (tests/bench/bench_events.py).
+bench-events: venv services
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python tests/bench/bench_events.py
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,7 @@ installed. Production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS``,
 ``DATABASE_URL`` and ``REDIS_URL`` and refuses to start without the first three.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (the admin's, the API docs') from the app itself: hashed names, compressed, cached a year.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Request latencies by route for /metrics: outside the response cache, so its hits are timed too (no I/O).
+    "backend.metrics.RequestMetricsMiddleware",
     # Public reads answered from the response cache before anything below runs (no URL resolution, DRF,
     # throttles or database query); what sits inside it and why: backend/api/cache_middleware.py.
     "backend.api.cache_middleware.ResponseCacheMiddleware",
@@ -194,6 +197,31 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         data_folder_in=str(_BROKER_DIR), data_folder_out=str(_BROKER_DIR), control_folder=str(_BROKER_DIR / "control")
     )
 CELERY_TIMEZONE = "UTC"
+# --- Retention (notifications/retention.py, newsapi/retention.py), run from beat every RETENTION_INTERVAL_SECONDS.
+# The ledger grows by devices x alerts (500,000 devices x 10 alerts = 5M rows a day) and the view counts by
+# articles x hours; per-alert counters (targeted/sent/opened/failed...) are kept for ever.
+# DELIVERY_RETENTION_DAYS: per-device delivery rows are deleted this many days after their alert finished (sent,
+# failed, reached no device or cancelled); unfinished alerts and deferred (quiet-hours) rows are never pruned.
+# At least 7: an open is counted once per device from its row (alerts_record_opens), so the dashboard's
+# alerts of the last 7 days keep counting opens, and a device's inbox keeps at least a week of alerts.
+DELIVERY_RETENTION_DAYS = env_int("DELIVERY_RETENTION_DAYS", 14)
+# VIEW_COUNTS_HOURLY_DAYS: whole UTC days older than this are rolled from hourly into daily rows (one per
+# article and day). More than 7: most read (up to 7 days) and the dashboard read hourly rows only.
+VIEW_COUNTS_HOURLY_DAYS = env_int("VIEW_COUNTS_HOURLY_DAYS", 30)
+# Rows per batch (one short transaction each: locks held for milliseconds) and batches per run (bounds a run:
+# 200 x 5,000 = 1M rows an hour, past the 5M a day the ledger grows by; a backlog drains over several runs).
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 5000)
+RETENTION_MAX_BATCHES = env_int("RETENTION_MAX_BATCHES", 200)
+RETENTION_INTERVAL_SECONDS = env_int("RETENTION_INTERVAL_SECONDS", 3600)
+for _name, _value, _low, _high in (
+    ("DELIVERY_RETENTION_DAYS", DELIVERY_RETENTION_DAYS, 7, 3650),
+    ("VIEW_COUNTS_HOURLY_DAYS", VIEW_COUNTS_HOURLY_DAYS, 8, 3650),
+    ("RETENTION_BATCH_SIZE", RETENTION_BATCH_SIZE, 100, 50_000),
+    ("RETENTION_MAX_BATCHES", RETENTION_MAX_BATCHES, 1, 100_000),
+    ("RETENTION_INTERVAL_SECONDS", RETENTION_INTERVAL_SECONDS, 60, 7 * 24 * 3600),
+):
+    if not _low <= _value <= _high:
+        raise ImproperlyConfigured(f"{_name} must be between {_low:,} and {_high:,}, got {_value:,}")
 CELERY_BEAT_SCHEDULE = {
     "publish-due-articles": {
         "task": "newsapi.tasks.publish_due_articles",
@@ -204,11 +232,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.alerts_recover",
         "schedule": float(env_int("PUSH_RECOVERY_INTERVAL_SECONDS", 30)),
     },
+    # Scheduled alerts go out within this many seconds of their time (SKIP LOCKED: overlapping runs are harmless).
+    "queue-scheduled-alerts": {
+        "task": "notifications.alerts_queue_due",
+        "schedule": float(env_int("SCHEDULED_ALERTS_INTERVAL_SECONDS", 20)),
+    },
     "send-deferred-alerts": {
         "task": "notifications.deliveries_send_deferred",
         "schedule": float(env_int("DEFERRED_ALERTS_INTERVAL_SECONDS", 60)),
     },
     "device-token-hygiene": {"task": "notifications.devices_hygiene", "schedule": 6 * 3600.0},
+    # Retention (above): small batches, each its own short transaction; what one run leaves, the next takes.
+    "prune-deliveries": {"task": "notifications.deliveries_prune", "schedule": float(RETENTION_INTERVAL_SECONDS)},
+    "roll-up-view-counts": {
+        "task": "newsapi.tasks.view_counts_roll_up",
+        "schedule": float(RETENTION_INTERVAL_SECONDS),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------
@@ -294,7 +333,7 @@ IMAGE_UPLOAD_MAX_PIXELS = env_int("IMAGE_UPLOAD_MAX_PIXELS", 50_000_000)
 # --- Security ---------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -345,6 +384,14 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "read": env_str("THROTTLE_READ", "6000/min"),
         "write": env_str("THROTTLE_WRITE", "60/min"),
+        # Registrations per address, a budget of their own: a CGNAT address with ~5,000 subscribers whose
+        # apps register at start sees ~100 a minute at the morning peak. The daily cap below bounds floods.
+        "registration": env_str("THROTTLE_REGISTRATION", "300/min"),
+        # Beacon batches (POST /api/v1/events/) per device, else per install id: an app sends one every
+        # few seconds at most. Never shared with registrations or device changes.
+        "events": env_str("THROTTLE_EVENTS", "120/min"),
+        # ... and per address (an IPv6 client's /64), only as a backstop: every reader behind a NAT shares it.
+        "events_address": env_str("THROTTLE_EVENTS_PER_ADDRESS", "6000/min"),
     },
     "EXCEPTION_HANDLER": "backend.api.errors.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -467,8 +514,47 @@ PUSH_RECOVERY_INTERVAL_SECONDS = float(env_int("PUSH_RECOVERY_INTERVAL_SECONDS",
 ALERTS_PER_EDITION_HOURLY_WARNING = env_int("ALERTS_PER_EDITION_HOURLY_WARNING", 3)
 DEVICE_STALE_AFTER_DAYS = env_int("DEVICE_STALE_AFTER_DAYS", 60)
 DEVICE_DELETE_AFTER_DAYS = env_int("DEVICE_DELETE_AFTER_DAYS", 270)
-# New devices one client IP may register per day (a flood of random tokens stops here).
-DEVICE_REGISTRATIONS_PER_IP_PER_DAY = env_int("DEVICE_REGISTRATIONS_PER_IP_PER_DAY", 20)
+# New devices one client IP may register per day (a flood of random tokens stops here). Carriers put
+# their subscribers behind shared addresses (CGNAT): hundreds to a few thousand phones per public IPv4
+# address, each of which may register anew in a day (a new install, a reinstall, a new FCM token).
+# 5,000 lets every subscriber of a large CGNAT address do that on the same day; a script minting tokens
+# from one address still stops at 5,000 rows a day. A known token (a refresh) never counts.
+DEVICE_REGISTRATIONS_PER_IP_PER_DAY = env_int("DEVICE_REGISTRATIONS_PER_IP_PER_DAY", 5000)
+# Views reported with an install id (X-Install-Id, no device secret) count for at most this many distinct
+# install ids per article per hour from one address (an IPv6 client's /64): ids cost nothing to make up,
+# so a burst of fresh ids from one address moves an article by at most this much (newsapi/view_counting.py).
+# Registered devices are not capped per address; anonymous views never count.
+VIEWS_INSTALLS_PER_ADDRESS = env_int("VIEWS_INSTALLS_PER_ADDRESS", 10)
+if VIEWS_INSTALLS_PER_ADDRESS < 0:
+    raise ImproperlyConfigured("VIEWS_INSTALLS_PER_ADDRESS must not be negative")
+
+# --- Firebase App Check (notifications/app_check.py) ----------------------------------------
+# When on, device registration and beacons from installs without a device secret must carry
+# X-Firebase-AppCheck: a token the app's App Check SDK got (Play Integrity, App Attest), verified by
+# firebase-admin for the Firebase project FCM_PROJECT_ID. APP_CHECK_ENDPOINT is where its public keys are
+# fetched ({endpoint}/v1/jwks, cached 6 hours): Google's, or the loopback emulator's, which serves test keys
+# and mints test tokens (devtools/fcm_emulator). APP_CHECK_APP_IDS (comma-separated Firebase app ids,
+# "1:123:android:abc") limits which of the project's apps are accepted; empty: any of them.
+APP_CHECK_REQUIRED = env_bool("APP_CHECK_REQUIRED", False)
+APP_CHECK_ENDPOINT = env_str("APP_CHECK_ENDPOINT", "https://firebaseappcheck.googleapis.com").rstrip("/")
+APP_CHECK_APP_IDS = env_list("APP_CHECK_APP_IDS")
+
+# --- Metrics (docs/operations.md) ---------------------------------------------------------
+# GET /metrics (Prometheus) is off unless one of these is set; with both, both must hold. Anyone else gets a 404.
+# METRICS_TOKEN: the scraper sends "Authorization: Bearer <token>" (32+ characters when DEBUG=0).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+if METRICS_TOKEN and not DEBUG and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be a random string of at least 32 characters")
+# METRICS_ALLOWED_NETWORKS: comma-separated addresses or CIDR networks the scraper's address (NUM_PROXIES honoured)
+# must be in, e.g. 10.0.0.0/8,127.0.0.1.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS")
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not an address or network") from _error
+# The fan-out lag gauges cover the alerts that finished within this many seconds.
+METRICS_FANOUT_LAG_WINDOW_SECONDS = env_int("METRICS_FANOUT_LAG_WINDOW_SECONDS", 3600)
 
 LOGGING = {
     "version": 1,

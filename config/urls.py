@@ -5,13 +5,15 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from backend import health
+from backend import health, metrics
 from backend.api.errors import api_handler500
 from newsapi.web.views import page_not_found
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Prometheus, for allowed scrapers only (METRICS_TOKEN, METRICS_ALLOWED_NETWORKS); a 404 to anyone else.
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("newsapi.api.urls")),
     path("api/v1/", include("notifications.api.urls")),

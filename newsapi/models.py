@@ -349,3 +349,25 @@ class AppRelease(models.Model):
 
     def __str__(self) -> str:
         return self.get_platform_display()
+
+
+class ArticleDailyViewCount(models.Model):
+    """How often an article was read in one UTC day: hourly ``ArticleViewCount`` rows once they are old.
+
+    Written only by ``newsapi.retention.article_views_roll_up``, which moves whole days older than
+    ``VIEW_COUNTS_HOURLY_DAYS`` here and deletes their hourly rows in the same transaction, so a
+    view is counted in exactly one of the two tables. Total views of a day = its daily row plus any
+    hourly rows of that day still left (``newsapi.retention.article_views_by_day`` reads both).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_view_counts")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="The UTC day the views fell in.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "day"], name="one_view_count_per_article_day")]
+        indexes = [models.Index(fields=["edition", "day"], name="daily_view_count_edition_day")]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} on {self.day:%Y-%m-%d}: {self.count}"

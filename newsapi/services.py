@@ -25,6 +25,7 @@ from backend.roles import Actor, actor_id, recorded_user
 from newsapi.models import Article, ArticleStatus, ArticleViewCount, Author, Edition, Image, Section, Tag
 from newsapi.permissions import article_policy
 from newsapi.purges import article_change_keys, article_seen
+from newsapi.view_counting import Viewer, views_claim
 
 logger = logging.getLogger(__name__)
 
@@ -317,20 +318,27 @@ def _view_hour(at: datetime, now: datetime) -> datetime | None:
     return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def article_views_record(*, views: list[tuple[int, datetime]], now: datetime | None = None) -> int:
+def article_views_record(
+    *, views: list[tuple[int, datetime]], viewer: Viewer | None = None, now: datetime | None = None
+) -> int:
     """Count one beacon batch of ``(article_id, at)`` views; return how many were counted.
 
     Only published articles count (one query); unknown and unpublished ids are ignored.
     ``at`` is clamped: a time in the future (a device clock running fast) counts as now,
     and a view older than 7 days is dropped (it could only distort windows already over).
-    Views are counts, not unique readers: the same batch sent twice counts twice.
+
+    ``viewer`` is who reported the batch (the events API always names one, and never calls
+    this for anonymous batches): each article then counts at most once per viewer per hour,
+    in the hour of its first view in the batch, and install ids are capped per address
+    (``newsapi.view_counting``). Without a viewer (data loaded by trusted code: imports,
+    the demo, tests) every view counts, and the same batch sent twice counts twice.
 
     The views are summed per (article, hour) here and written with one portable upsert
     (``INSERT ... ON CONFLICT (article_id, hour) DO UPDATE``, understood by PostgreSQL and
     SQLite), rows in key order so concurrent batches cannot deadlock. It runs in its own
     short transaction: callers must not hold one open around it, because the upsert locks
     the hot (article, hour) rows until commit. Views are not content: ContentVersion
-    does not move.
+    does not move. If the write fails, the viewer's claims are given back.
     """
     now = now or timezone.now()
     hours = [(article_id, _view_hour(at, now)) for article_id, at in views]
@@ -338,7 +346,18 @@ def article_views_record(*, views: list[tuple[int, datetime]], now: datetime | N
     if not wanted:
         return 0
     editions = dict(Article.objects.published().filter(pk__in=wanted).values_list("pk", "edition_id"))
-    totals = Counter((article_id, hour) for article_id, hour in hours if hour is not None and article_id in editions)
+    claim = None
+    if viewer is None:
+        totals = Counter(
+            (article_id, hour) for article_id, hour in hours if hour is not None and article_id in editions
+        )
+    else:
+        first: dict[int, datetime] = {}
+        for article_id, hour in hours:
+            if hour is not None and article_id in editions:
+                first.setdefault(article_id, hour)
+        claim = views_claim(viewer=viewer, article_ids=first, now=now)
+        totals = Counter({(article_id, first[article_id]): 1 for article_id in claim.articles})
     if not totals:
         return 0
     # Only quoted model names go into the statement; every value is a parameter.
@@ -354,6 +373,11 @@ def article_views_record(*, views: list[tuple[int, datetime]], now: datetime | N
         (article_id, editions[article_id], connection.ops.adapt_datetimefield_value(hour), total)
         for (article_id, hour), total in sorted(totals.items())
     ]
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    try:
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    except BaseException:
+        if claim is not None:
+            claim.release()
+        raise
     return sum(totals.values())

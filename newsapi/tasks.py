@@ -7,6 +7,7 @@ from celery import shared_task
 
 from newsapi.images import image_generate_renditions
 from newsapi.models import Image
+from newsapi.retention import article_views_roll_up
 from newsapi.services import articles_publish_due
 
 
@@ -26,3 +27,10 @@ def image_build_renditions(image_id: int, replace: bool = False) -> int:
     if image is None:
         return 0
     return len(image_generate_renditions(image=image, replace=replace))
+
+
+@shared_task(name="newsapi.tasks.view_counts_roll_up")
+def view_counts_roll_up() -> dict[str, int | bool]:
+    """Beat, every RETENTION_INTERVAL_SECONDS: hourly view counts of days past VIEW_COUNTS_HOURLY_DAYS to daily."""
+    rolled = article_views_roll_up()
+    return {"hourly_rows": rolled.hourly_rows, "views": rolled.views, "batches": rolled.batches, "done": rolled.done}

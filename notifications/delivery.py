@@ -30,6 +30,7 @@ from newsapi.models import Article
 from newsapi.purges import article_change_keys, article_seen
 from notifications.gateway import FCMGateway, SendResult
 from notifications.messages import ALERT_MESSAGE_PREFETCH, ALERT_MESSAGE_RELATED, push_message_for
+from notifications.metrics import push_results_count
 from notifications.models import (
     Alert,
     AlertBatch,
@@ -294,6 +295,7 @@ def _record(
             Device.objects.filter(pk__in=dead_device_ids).update(
                 is_active=False, deactivated_reason="fcm-token-invalid", updated_at=timezone.now()
             )
+        push_results_count(recorded=rows, retried=transient)  # Redis counters for /metrics, once this commits
     return transient
 
 

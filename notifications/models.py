@@ -1,5 +1,7 @@
 """Devices that receive push alerts, the alerts, and the delivery ledger that makes each send happen once."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -57,6 +59,8 @@ class Device(models.Model):
 
 class AlertState(models.TextChoices):
     DRAFT = "draft", "Draft"
+    # Confirmed to go out at ``send_at``: the due sweep (``alerts_queue_due``) queues it then.
+    SCHEDULED = "scheduled", "Scheduled"
     QUEUED = "queued", "Queued"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
@@ -87,8 +91,17 @@ class AlertUrgency(models.TextChoices):
 TITLE_MAX_LENGTH = 65
 BODY_MAX_LENGTH = 178
 
+# How far ahead an alert may be scheduled: news a week away is a plan, not an alert.
+SCHEDULE_HORIZON_DAYS = 7
+
 
 class Alert(models.Model):
+    """One edition's alert: the delivery engine sends it to that edition's devices, in its language.
+
+    Alerts composed together, one per edition (each about that edition's translation of the
+    story), share a ``compose_group``: the services queue, schedule and cancel them together.
+    """
+
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts")
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="alerts")
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
@@ -103,6 +116,11 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The alerts of one compose in several editions; None for an alert composed alone (the automatic ones).
+    compose_group = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    send_at = models.DateTimeField(
+        "send at", null=True, blank=True, help_text="Empty: sent when you confirm it. A time: sent then."
+    )
     queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -133,7 +151,11 @@ class Alert(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("send_alert", "Can compose, queue and cancel push alerts")]
-        indexes = [models.Index(fields=["edition", "state", "-finished_at"], name="alert_inbox")]
+        indexes = [
+            models.Index(fields=["edition", "state", "-finished_at"], name="alert_inbox"),
+            # The due sweep reads only what is scheduled, soonest first.
+            models.Index(fields=["send_at"], name="alert_scheduled", condition=Q(state="scheduled")),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -209,3 +231,37 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"alert {self.alert_id} → device {self.device_id}: {self.state}"
+
+
+class AlertOpenCount(models.Model):
+    """How many of an alert's opens came in one span of time after it started sending.
+
+    The editor dashboard's open-rate curve (opens within 5 minutes, 15, an hour...) is read from
+    these few rows per alert, never from the delivery ledger (a row per device and alert). ``alerts_record_opens``
+    adds to them in the transaction that marks the deliveries opened, so they sum to ``Alert.opened``
+    for every open recorded since they exist.
+    """
+
+    # The spans' starts, in minutes after the alert started sending: [0, 5), [5, 15) ... [1440, ∞).
+    SPANS = (0, 5, 15, 60, 180, 1440)
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="open_counts")
+    minutes_after_send = models.PositiveIntegerField(help_text="Start of the span (one of SPANS), in minutes.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "minutes_after_send"], name="one_open_count_per_alert_span")
+        ]
+
+    def __str__(self) -> str:
+        return f"alert {self.alert_id}, {self.minutes_after_send}+ min: {self.count}"
+
+    @classmethod
+    def span_of(cls, *, sent_at: datetime | None, opened_at: datetime) -> int:
+        """The span an open at ``opened_at`` falls in, for an alert that started sending at ``sent_at``
+        (an open reported before that, by a skewed clock, or of an alert without a start: the first)."""
+        if sent_at is None:
+            return cls.SPANS[0]
+        minutes = (opened_at - sent_at).total_seconds() / 60
+        return max((start for start in cls.SPANS if start <= minutes), default=cls.SPANS[0])

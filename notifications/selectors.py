@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from newsapi.models import Article
@@ -132,6 +132,61 @@ def alert_draft_for(*, article: Article) -> dict[str, Any]:
         "title": article.title,
         "body": cut_at_word(article.summary, BODY_MAX_LENGTH),
     }
+
+
+def published_translations(*, article: Article) -> dict[int, Article]:
+    """The published versions of ``article``'s story (``translation_group``) by edition id, the
+    article itself included when it is published: what an alert composed about it may point at in
+    each edition. One query; with two in one edition (a re-translation), the newest.
+    """
+    found: dict[int, Article] = {}
+    rows = (
+        Article.objects.published()
+        .filter(translation_group=article.translation_group)
+        .select_related("edition")
+        .order_by("edition__position", "-published_at", "-id")
+    )
+    for row in rows:
+        found.setdefault(row.edition_id, row)
+    return found
+
+
+def alert_translation_drafts(*, article: Article) -> list[dict[str, Any]]:
+    """What the alert about each of ``article``'s published translations in the other editions says
+    until the editor rewrites it (``alert_draft_for`` of each), in the editions' order."""
+    return [
+        alert_draft_for(article=translation)
+        for edition_id, translation in published_translations(article=article).items()
+        if edition_id != article.edition_id
+    ]
+
+
+def compose_siblings(*, alert: Alert) -> QuerySet[Alert]:
+    """``alert`` and the alerts composed with it for other editions (its ``compose_group``), in the
+    editions' order; ``alert`` alone when it was composed for one edition."""
+    if alert.compose_group is None:
+        siblings = Alert.objects.filter(pk=alert.pk)
+    else:
+        siblings = Alert.objects.filter(compose_group=alert.compose_group)
+    return siblings.order_by("edition__position", "pk")
+
+
+def with_compose_totals(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """``alerts``, each with its compose's editions and summed counts (``compose_editions``,
+    ``compose_targeted``, ``compose_sent``, ``compose_opened``; None for an alert composed alone),
+    as subqueries of the one list query: the list costs the same queries however many it shows.
+    """
+    group = Alert.objects.filter(compose_group=OuterRef("compose_group")).order_by().values("compose_group")
+
+    def total(expression: Any) -> Subquery:
+        return Subquery(group.annotate(total=expression).values("total")[:1])
+
+    return alerts.annotate(
+        compose_editions=total(Count("pk")),
+        compose_targeted=total(Sum("targeted")),
+        compose_sent=total(Sum("sent")),
+        compose_opened=total(Sum("opened")),
+    )
 
 
 def cut_at_word(text: str, limit: int) -> str:

@@ -6,7 +6,7 @@ so nothing imports this module but Celery's autodiscovery.
 
 from celery import shared_task
 
-from notifications import delivery, devices
+from notifications import delivery, devices, retention, services
 
 
 @shared_task(name="notifications.alert_fanout", acks_late=True)
@@ -29,6 +29,11 @@ def alerts_recover() -> dict[str, int]:
     return delivery.alerts_recover()
 
 
+@shared_task(name="notifications.alerts_queue_due")
+def alerts_queue_due() -> list[int]:
+    return services.alerts_queue_due()
+
+
 @shared_task(name="notifications.deliveries_send_deferred")
 def deliveries_send_deferred() -> int:
     return delivery.deliveries_send_deferred()
@@ -37,3 +42,10 @@ def deliveries_send_deferred() -> int:
 @shared_task(name="notifications.devices_hygiene")
 def devices_hygiene() -> dict[str, int]:
     return devices.devices_hygiene()
+
+
+@shared_task(name="notifications.deliveries_prune")
+def deliveries_prune() -> dict[str, int | bool]:
+    """Beat, every RETENTION_INTERVAL_SECONDS: ledger rows of alerts finished past DELIVERY_RETENTION_DAYS."""
+    pruned = retention.deliveries_prune()
+    return {"deliveries": pruned.deliveries, "alerts": pruned.alerts, "batches": pruned.batches, "done": pruned.done}

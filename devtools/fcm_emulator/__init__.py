@@ -14,6 +14,9 @@ exactly what it would send to Google. It answers like FCM:
   token's first N requests; a per-request probability of UNAVAILABLE, INTERNAL and
   QUOTA_EXCEEDED (seeded RNG); a Retry-After for 429/503; an artificial latency.
 - It records every accepted message and every error it returned.
+- Firebase App Check test keys (``app_check``): ``GET /v1/jwks`` serves the public key of an RSA key the
+  emulator makes on first use, at the path Google serves App Check's keys, so firebase-admin's
+  ``app_check.verify_token`` fetches it over HTTP (``APP_CHECK_ENDPOINT=http://127.0.0.1:9099``).
 
 The control API lives on the same port under ``/_emulator/``:
 
@@ -26,18 +29,23 @@ The control API lives on the same port under ``/_emulator/``:
 - ``GET errors?since=N&limit=M``: every error answered, with token, code, status and reason
 - ``DELETE messages``: drop messages, errors and counters
 - ``GET stats``: requests, accepted, errors by code, payload errors, statuses, connections
+- ``POST app-check/token`` with ``{"app_id", "project_id", "project_number", "ttl_seconds"?, "audience"?,
+  "issuer"?}``: ``{"token", "ttl", "kid"}``, an App Check token as Google's (RS256, ``iss``
+  ``https://firebaseappcheck.googleapis.com/<number>``, ``aud`` ``projects/<number>`` and
+  ``projects/<id>``, ``sub`` the app id); a negative ttl is an expired one, ``audience`` and ``issuer``
+  replace the real claims
 
 From Python: ``EmulatorServer`` runs it on a background thread of this process,
 ``EmulatorProcess`` as a child process (for benchmarks and multi-process tests); both have
 ``.url`` and ``.client`` (an ``EmulatorClient`` for the control API).
 
 Modules: ``fcm_errors`` (FCM's error bodies), ``validation`` (what FCM refuses in a message),
-``config`` (error injection), ``emulator`` (state and answers, no I/O), ``server`` (HTTP/1.1 on
-one asyncio event loop, parsed by ``httptools``, uvicorn's C parser: keep-alive, pipelining with
-answers in order, ``Expect: 100-continue``, chunked bodies; a head over 64 KiB is a 431, a body
-over 16 MiB a 413, a malformed request a 400 that closes the connection), ``client`` (running it
-and talking to its control API). It imports nothing of Django or of the apps: the apps never
-depend on it.
+``config`` (error injection), ``app_check`` (the App Check test key and tokens), ``emulator`` (state
+and answers, no I/O), ``server`` (HTTP/1.1 on one asyncio event loop, parsed by ``httptools``,
+uvicorn's C parser: keep-alive, pipelining with answers in order, ``Expect: 100-continue``, chunked
+bodies; a head over 64 KiB is a 431, a body over 16 MiB a 413, a malformed request a 400 that closes
+the connection), ``client`` (running it and talking to its control API). It imports nothing of
+Django or of the apps: the apps never depend on it.
 """
 
 from devtools.fcm_emulator.client import (

@@ -88,6 +88,33 @@ class EmulatorClient:
                 return out
             since = page["next"]
 
+    def app_check_jwks(self) -> dict[str, Any]:
+        """The App Check public keys the emulator serves at /v1/jwks."""
+        return dict(self._call("GET", "/v1/jwks"))
+
+    def app_check_token(
+        self,
+        *,
+        app_id: str,
+        project_id: str,
+        project_number: str = "123456789012",
+        ttl_seconds: int = 3600,
+        audience: list[str] | None = None,
+        issuer: str | None = None,
+    ) -> str:
+        """A test App Check token signed by the emulator's key (negative ``ttl_seconds``: already expired)."""
+        request: dict[str, Any] = {
+            "app_id": app_id,
+            "project_id": project_id,
+            "project_number": project_number,
+            "ttl_seconds": ttl_seconds,
+        }
+        if audience is not None:
+            request["audience"] = audience
+        if issuer is not None:
+            request["issuer"] = issuer
+        return str(self._call("POST", "/_emulator/app-check/token", request)["token"])
+
     def wait_for_messages(self, count: int, *, timeout: float = 30.0, interval: float = 0.05) -> list[dict[str, Any]]:
         """Poll until at least ``count`` messages were accepted; return them all."""
         deadline = time.monotonic() + timeout

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from devtools.fcm_emulator.app_check import JWKS_PATH, AppCheckKeys
 from devtools.fcm_emulator.config import EmulatorConfig
 from devtools.fcm_emulator.fcm_errors import (
     ERRORS,
@@ -64,6 +65,7 @@ class FCMEmulator:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.initial_config = config or EmulatorConfig()
         self.connections: set[Any] = set()  # the open client connections (server.py), each with close()
+        self.app_check = AppCheckKeys()  # App Check's test key: kept across resets, made on first use
         self._name_prefixes: dict[str, bytes] = {}
         self._apply(self.initial_config)
         self.clear()
@@ -111,6 +113,10 @@ class FCMEmulator:
             return response
         if path.startswith("/_emulator/"):
             return self._control(method, path, query, body)
+        if path == JWKS_PATH:
+            if method != "GET":
+                return json_response(405, plain_error(405, "INVALID_ARGUMENT", "Method not allowed."))
+            return json_response(200, self.app_check.jwks())
         return json_response(
             404, plain_error(404, "NOT_FOUND", f"The requested URL {path} was not found on this server.")
         )
@@ -257,6 +263,11 @@ class FCMEmulator:
             )
         if route == ("GET", "/_emulator/stats"):
             return json_response(200, self.stats())
+        if route == ("POST", "/_emulator/app-check/token"):
+            try:
+                return json_response(200, self.app_check.mint_from_json(json.loads(body or b"{}")))
+            except ValueError as exc:
+                return json_response(400, {"error": str(exc)})
         return json_response(404, {"error": f"no control route {method} {path}"})
 
     @staticmethod

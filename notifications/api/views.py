@@ -20,16 +20,28 @@ from backend.api.pagination import Keyset, paginate
 from backend.api.params import validated
 from backend.api.schema import (
     PAGE_PARAMETERS,
+    PROBLEM_CONTENT_TYPE,
     PROBLEM_RESPONSES,
     WRITE_PROBLEM_RESPONSES,
     BoundedListAutoSchema,
+    ProblemSerializer,
     paginated,
     problems,
 )
-from backend.api.throttles import WriteThrottle, client_ip
+from backend.api.throttles import (
+    INSTALL_ID_HEADER,
+    EventsAddressThrottle,
+    EventsThrottle,
+    RegistrationThrottle,
+    WriteThrottle,
+    address_bucket,
+    client_ip,
+    install_id,
+)
 from newsapi.fields import EditionParams
 from newsapi.models import Article
 from newsapi.services import article_views_record
+from newsapi.view_counting import Viewer
 from notifications import devices, selectors, services
 from notifications.api.auth import SCHEME, DeviceAuthentication, device_secret_from
 from notifications.api.serializers import (
@@ -43,6 +55,7 @@ from notifications.api.serializers import (
     EventSchema,
     EventSerializer,
 )
+from notifications.app_check import APP_CHECK_HEADER, AppCheckFailed, AppCheckUnavailable, app_check_verify
 from notifications.device_secrets import secret_matches
 from notifications.models import Alert, AlertState, Device
 from notifications.selectors import alert_inbox_key
@@ -54,6 +67,37 @@ IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 IDEMPOTENCY_SECONDS = 24 * 3600
 INBOX = Keyset("alerts", [("started_at", "datetime"), ("id", "int")], descending=True)
 DEVICE_INBOX = Keyset("device-alerts", [("sent_at", "datetime"), ("alert_id", "int")], descending=True)
+INSTALL_ID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+APP_CHECK_PARAMETER = OpenApiParameter(
+    APP_CHECK_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "The app's Firebase App Check token, when the server requires App Check (APP_CHECK_REQUIRED): "
+        "without it, or with a token not valid for this Firebase project, the registration is a 401."
+    ),
+)
+APP_CHECK_UNAVAILABLE_RESPONSE: dict[int | tuple[int, str], OpenApiResponse] = {
+    (503, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer, description="App Check is required and its keys cannot be fetched right now."
+    )
+}
+
+
+class AppCheckDown(exceptions.APIException):
+    """App Check is required and no token can be verified now (its keys are out of reach)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "App Check cannot verify tokens right now; try again later."
+    default_code = "app_check_unavailable"
+
+
+def app_check_refusal(error: AppCheckFailed) -> exceptions.APIException:
+    """The 401 for a missing (``not_authenticated``) or invalid (``authentication_failed``) App Check token."""
+    if error.missing:
+        return exceptions.NotAuthenticated(str(error))
+    return exceptions.AuthenticationFailed(str(error))
 
 
 def device_for(request: Request, pk: int, devices: QuerySet[Device] | None = None) -> Device:
@@ -75,16 +119,25 @@ DEVICE_DETAIL = Device.objects.prefetch_related("sections", "tags", "authors").s
 
 
 class DeviceListView(APIView):
-    throttle_classes = [WriteThrottle]
+    # Its own per-address budget (THROTTLE_REGISTRATION), shared with neither device changes nor beacons.
+    throttle_classes = [RegistrationThrottle]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # A missing or bad App Check token (APP_CHECK_REQUIRED) is a 401, which must name a scheme:
+        # without one DRF would turn it into a 403.
+        return f'AppCheck header="{APP_CHECK_HEADER}"'
 
     @extend_schema(
         request=DeviceInputSerializer,
+        parameters=[APP_CHECK_PARAMETER],
         responses={
             201: DeviceRegisteredSerializer,
             200: OpenApiResponse(
                 DeviceRegisteredSerializer, description="The token was known: same device, new secret."
             ),
             **WRITE_PROBLEM_RESPONSES,
+            **problems(401),
+            **APP_CHECK_UNAVAILABLE_RESPONSE,
         },
         operation_id="devices_register",
     )
@@ -93,9 +146,15 @@ class DeviceListView(APIView):
         serializer.is_valid(raise_exception=True)
         ip = client_ip(request)
         try:
-            registration = devices.device_register(data=serializer.validated_data, ip=ip)
+            registration = devices.device_register(
+                data=serializer.validated_data, ip=ip, app_check_token=request.headers.get(APP_CHECK_HEADER)
+            )
         except devices.RegistrationLimitReached:
             raise exceptions.Throttled(wait=3600, detail="Too many new devices from this address today.") from None
+        except AppCheckFailed as error:
+            raise app_check_refusal(error) from None
+        except AppCheckUnavailable:
+            raise AppCheckDown() from None
         body = DeviceRegisteredSerializer(registration.device).data
         body["device_secret"] = registration.secret
         response = Response(body, status=status.HTTP_201_CREATED if registration.created else status.HTTP_200_OK)
@@ -230,10 +289,16 @@ class AlertInboxView(APIView):
 
 
 class EventsView(APIView):
-    """Engagement beacons. Malformed batches are a 400; events about unknown ids are dropped."""
+    """Engagement beacons. Malformed batches are a 400; events about unknown ids are dropped.
+
+    Views count from registered devices (``Authorization: Device``) and from install ids
+    (``X-Install-Id``), once per reader per article per hour, install ids capped per address;
+    anonymous views are accepted and never counted (``newsapi.view_counting``).
+    """
 
     authentication_classes = [DeviceAuthentication]
-    throttle_classes = [WriteThrottle]
+    # Per sender, and per address only as a high backstop: never the registration or write budgets.
+    throttle_classes = [EventsAddressThrottle, EventsThrottle]
     schema = BoundedListAutoSchema()
 
     @extend_schema(
@@ -247,19 +312,58 @@ class EventsView(APIView):
                     "A key the app makes once per batch (a UUID) and sends again with every retry of it: "
                     "a batch already counted under this key (for a day) is accepted and not counted twice."
                 ),
-            )
+            ),
+            OpenApiParameter(
+                INSTALL_ID_HEADER,
+                {"type": "string", "format": "uuid", "pattern": INSTALL_ID_PATTERN},
+                OpenApiParameter.HEADER,
+                description=(
+                    "For an app without a device secret: a UUID it made once per install and keeps. Its views "
+                    "count once per article per hour, and at most VIEWS_INSTALLS_PER_ADDRESS install ids per "
+                    "article per hour count from one address. Ignored with 'Authorization: Device'. Without "
+                    "either, the batch is accepted and its views are not counted."
+                ),
+            ),
+            OpenApiParameter(
+                APP_CHECK_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "When the server requires Firebase App Check: needed with an install id (not with a device "
+                    "secret). A missing or invalid token is a 401."
+                ),
+            ),
         ],
-        responses={202: OpenApiResponse(description="Accepted."), **problems(400, 401, 413, 415, 429)},
+        responses={
+            202: OpenApiResponse(description="Accepted."),
+            **problems(400, 401, 413, 415, 429),
+            **APP_CHECK_UNAVAILABLE_RESPONSE,
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = EventSerializer(data=request.data, many=True, min_length=1, max_length=MAX_EVENTS)  # type: ignore[call-arg]
         serializer.is_valid(raise_exception=True)
         events: list[dict[str, Any]] = serializer.validated_data
         device = request.auth if isinstance(request.auth, Device) else None
+        try:
+            install = install_id(request)
+        except ValueError as error:
+            raise exceptions.ValidationError({INSTALL_ID_HEADER: [str(error)]}) from None
         opens = [event["alert"] for event in events if event["type"] == "alert_open"]
         if opens and device is None:
             raise exceptions.NotAuthenticated("alert_open events need 'Authorization: Device <device_secret>'.")
-        claim = self._claim_idempotency_key(request, device)
+        viewer: Viewer | None = None
+        if device is not None:
+            viewer = Viewer.device(device.pk)
+        elif install is not None:
+            try:
+                app_check_verify(request.headers.get(APP_CHECK_HEADER))
+            except AppCheckFailed as error:
+                raise app_check_refusal(error) from None
+            except AppCheckUnavailable:
+                raise AppCheckDown() from None
+            viewer = Viewer.install(install, address=address_bucket(client_ip(request)))
+        claim = self._claim_idempotency_key(request, device, install)
         if claim is None:
             return Response(status=status.HTTP_202_ACCEPTED)  # a retry of a batch already counted
         try:
@@ -267,8 +371,9 @@ class EventsView(APIView):
                 services.alerts_record_opens(device=device, alert_ids=opens)
             now = timezone.now()
             views = [(event["article"], event.get("at") or now) for event in events if event["type"] == "view"]
-            if views:
-                article_views_record(views=views)
+            # Anonymous views (no device, no install id) are accepted and not counted: anyone can send them.
+            if views and viewer is not None:
+                article_views_record(views=views, viewer=viewer, now=now)
             # share events are validated and accepted, and not stored: nothing reads them yet.
         except Exception:
             if claim:
@@ -276,7 +381,7 @@ class EventsView(APIView):
             raise
         return Response(status=status.HTTP_202_ACCEPTED)
 
-    def _claim_idempotency_key(self, request: Request, device: Device | None) -> str | None:
+    def _claim_idempotency_key(self, request: Request, device: Device | None, install: str | None) -> str | None:
         """The cache key now holding this batch's Idempotency-Key ("" without one), or None for a repeat."""
         key = request.headers.get("Idempotency-Key")
         if key is None:
@@ -285,6 +390,11 @@ class EventsView(APIView):
             raise exceptions.ValidationError(
                 {"Idempotency-Key": ["Use 8 to 128 letters, digits, '-' or '_' (a UUID is ideal)."]}
             )
-        sender = f"device-{device.pk}" if device is not None else f"ip-{client_ip(request)}"
+        if device is not None:
+            sender = f"device-{device.pk}"
+        elif install is not None:
+            sender = f"install-{install}"
+        else:
+            sender = f"ip-{client_ip(request)}"
         claim = f"events-batch:{sender}:{key}"
         return claim if cache.add(claim, 1, timeout=IDEMPOTENCY_SECONDS) else None

@@ -29,7 +29,13 @@ from django.core.servers.basehttp import WSGIRequestHandler
 from django.utils import timezone
 from rest_framework.settings import api_settings
 
-from backend.api.throttles import ReadThrottle, WriteThrottle
+from backend.api.throttles import (
+    EventsAddressThrottle,
+    EventsThrottle,
+    ReadThrottle,
+    RegistrationThrottle,
+    WriteThrottle,
+)
 from newsapi.models import Edition
 from notifications.device_secrets import secret_hash
 from notifications.models import Alert, AlertState, Delivery, DeliveryState, Device
@@ -189,10 +195,11 @@ def test_schemathesis_finds_nothing(live_server, settings, monkeypatch, tmp_path
     # (gunicorn) set TCP_NODELAY; so does this one, for the connections schemathesis opens.
     monkeypatch.setattr(WSGIRequestHandler, "disable_nagle_algorithm", True)
     # Thousands of requests from one address: the throttles would answer 429 to most of them.
-    rates = {"read": "1000000/min", "write": "1000000/min"}
+    throttles = (ReadThrottle, WriteThrottle, RegistrationThrottle, EventsThrottle, EventsAddressThrottle)
+    rates = {throttle.scope: "1000000/min" for throttle in throttles}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-    monkeypatch.setattr(ReadThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
-    monkeypatch.setattr(WriteThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+    for throttle in throttles:
+        monkeypatch.setattr(throttle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
     settings.DEVICE_REGISTRATIONS_PER_IP_PER_DAY = 1_000_000
     settings.SYNC_SETTLE_SECONDS = 0
 

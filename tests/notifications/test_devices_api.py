@@ -17,6 +17,7 @@ from backend.api.throttles import WriteThrottle
 from notifications.models import Alert, Delivery, DeliveryState, Device
 from tests.factories import SectionFactory, edition
 from tests.notifications.factories import AlertFactory, DeviceFactory, device_secret
+from tests.notifications.throttling import set_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -354,8 +355,8 @@ def write_rate(settings, monkeypatch):
     return set_rate
 
 
-def test_write_throttle_answers_429_with_retry_after(api, write_rate):
-    write_rate("2/min")
+def test_registration_throttle_answers_429_with_retry_after(api, settings, monkeypatch):
+    set_rates(settings, monkeypatch, registration="2/min")
     assert register(api, token="fcm-token-0001-" + "a" * 40).status_code == 201
     assert register(api, token="fcm-token-0002-" + "a" * 40).status_code == 201
 

@@ -1,20 +1,24 @@
-"""POST /api/v1/events/: batches of engagement beacons; alert opens are counted once per device."""
+"""POST /api/v1/events/: batches of engagement beacons; alert opens are counted once per device.
+
+Views count from devices and install ids, once per reader per article per hour
+(tests/notifications/test_view_counting.py proves the dedupe, the per-address cap and the limits).
+"""
 
 import json
+import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db.models import Sum
 from django.utils import timezone
-from rest_framework.settings import api_settings
 
-from backend.api.throttles import WriteThrottle
 from newsapi.models import ArticleViewCount, ContentVersion
 from newsapi.services import article_unpublish
 from notifications.models import Alert, AlertState, Delivery, DeliveryState, Device
 from tests.factories import ArticleFactory, published_article
 from tests.notifications.factories import AlertFactory, DeviceFactory, device_secret
+from tests.notifications.throttling import set_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +30,11 @@ def post(api, events: Any, device: Device | None = None, **extra: Any):
     if device is not None:
         extra.setdefault("HTTP_AUTHORIZATION", f"Device {device_secret(device)}")
     return api.post(URL, events, format="json", **extra)
+
+
+def install() -> dict[str, str]:
+    """The header of a fresh install id (an app without a device secret)."""
+    return {"HTTP_X_INSTALL_ID": str(uuid.uuid4())}
 
 
 def sent_alert() -> Alert:
@@ -282,21 +291,23 @@ def test_a_deactivated_devices_secret_is_a_401(api, device):
     assert opens(alert) == 0
 
 
-def test_the_write_throttle_applies(api, article, settings, monkeypatch):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "write": "2/min"},
-    }
-    monkeypatch.setattr(WriteThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+def test_the_events_throttle_counts_per_sender(api, article, device, settings, monkeypatch):
+    set_rates(settings, monkeypatch, events="2/min")
     events = [{"type": "view", "article": article.pk}]
-    assert post(api, events).status_code == 202
-    assert post(api, events).status_code == 202
+    assert post(api, events, device=device).status_code == 202
+    assert post(api, events, device=device).status_code == 202
 
-    response = post(api, events)
+    response = post(api, events, device=device)
 
     assert_problem(response, 429)
     assert int(response["Retry-After"]) >= 1
-    assert post(api, events, REMOTE_ADDR="198.51.100.9").status_code == 202
+    # Per sender, not per address: another device, an install id, anonymous beacons from the same address.
+    assert post(api, events, device=DeviceFactory()).status_code == 202
+    same_install = install()
+    assert post(api, events, **same_install).status_code == 202
+    assert post(api, events, **same_install).status_code == 202
+    assert_problem(post(api, events, **same_install), 429)
+    assert all(post(api, events).status_code == 202 for _ in range(3))
 
 
 def test_query_count_does_not_grow_with_the_number_of_events(api, device, article, django_assert_num_queries):
@@ -304,19 +315,27 @@ def test_query_count_does_not_grow_with_the_number_of_events(api, device, articl
     for each in alerts:
         received(each, device)
     views = [{"type": "view", "article": article.pk}] * 50
+    others = [published_article(send_alert=False) for _ in range(2)]
 
-    # Views: the published filter and one upsert for the whole batch.
-    with django_assert_num_queries(2):
+    # Anonymous views are not counted: no query at all.
+    with django_assert_num_queries(0):
         assert post(api, views).status_code == 202
+    # An install id's views: the published filter and one upsert for the whole batch.
+    with django_assert_num_queries(2):
+        assert post(api, views, **install()).status_code == 202
     with django_assert_num_queries(4):
         assert post(api, [{"type": "alert_open", "alert": 999_999}], device=device).status_code == 202
-    with django_assert_num_queries(8):
+    # The device, the opens (locked, marked, counted on the alert and on its open-rate curve: 7 with
+    # SQLite's savepoint pair), the published filter and the one upsert.
+    with django_assert_num_queries(10):
         assert post(api, [*views, {"type": "alert_open", "alert": alerts[0].pk}], device=device).status_code == 202
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         events = [{"type": "alert_open", "alert": each.pk} for each in alerts[1:]]
-        assert post(api, [*views, *events], device=device).status_code == 202
+        more = [{"type": "view", "article": each.pk} for each in others] * 25
+        assert post(api, [*more, *events], device=device).status_code == 202
     assert [opens(each) for each in alerts] == [1] * 6
-    assert view_counts() == {article.pk: 150}
+    # Once per reader per article per hour: the install id, then the device.
+    assert view_counts() == {article.pk: 2, others[0].pk: 1, others[1].pk: 1}
 
 
 def test_query_count_does_not_grow_with_the_number_of_articles_viewed(api, django_assert_num_queries):
@@ -325,10 +344,12 @@ def test_query_count_does_not_grow_with_the_number_of_articles_viewed(api, djang
     events = [{"type": "view", "article": each.pk, "at": at} for each in articles for at in hours_ago]
 
     with django_assert_num_queries(2):
-        assert post(api, events).status_code == 202
+        assert post(api, events, **install()).status_code == 202
 
-    assert ArticleViewCount.objects.count() == 100
-    assert view_counts() == {each.pk: 5 for each in articles}
+    # Each article once, in the hour of its first view in the batch.
+    first_hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    assert set(ArticleViewCount.objects.values_list("hour", "count")) == {(first_hour, 1)}
+    assert view_counts() == {each.pk: 1 for each in articles}
 
 
 # --- Views ------------------------------------------------------------------------------------
@@ -339,7 +360,7 @@ def view_counts() -> dict[int, int]:
     return dict(rows.values_list("article_id", "total"))
 
 
-def test_views_are_counted_per_article_and_hour(api, article):
+def test_views_are_counted_per_article_in_the_hour_they_happened(api, article, device):
     other = published_article(send_alert=False)
     now = timezone.now()
     earlier = now - timedelta(hours=3)
@@ -351,28 +372,29 @@ def test_views_are_counted_per_article_and_hour(api, article):
         {"type": "share", "article": other.pk},
     ]
 
-    assert post(api, events).status_code == 202
+    assert post(api, events, device=device).status_code == 202
 
     hour = now.replace(minute=0, second=0, microsecond=0)
     rows = set(ArticleViewCount.objects.values_list("article_id", "edition_id", "hour", "count"))
+    # One reader: each article once, in the hour of its first view in the batch.
     assert rows == {
-        (article.pk, article.edition_id, hour, 2),
-        (article.pk, article.edition_id, earlier.replace(minute=0, second=0, microsecond=0), 1),
+        (article.pk, article.edition_id, hour, 1),
         (other.pk, other.edition_id, earlier.replace(minute=0, second=0, microsecond=0), 1),
     }
 
 
-def test_a_repeated_batch_counts_again(api, article):
+def test_a_repeated_batch_from_one_reader_counts_once_an_hour(api, article, device):
     events = [{"type": "view", "article": article.pk}] * 3
 
-    assert post(api, events).status_code == 202
-    assert post(api, events).status_code == 202
+    assert post(api, events, device=device).status_code == 202
+    assert post(api, events, device=device).status_code == 202
+    assert post(api, events, device=DeviceFactory()).status_code == 202
 
-    assert view_counts() == {article.pk: 6}
+    assert view_counts() == {article.pk: 2}
     assert ArticleViewCount.objects.count() == 1
 
 
-def test_views_of_unpublished_or_unknown_articles_are_ignored(api, article):
+def test_views_of_unpublished_or_unknown_articles_are_ignored(api, article, device):
     draft = ArticleFactory()
     withdrawn = published_article(send_alert=False)
     article_unpublish(article=withdrawn, by=None, reason="legal")
@@ -383,28 +405,33 @@ def test_views_of_unpublished_or_unknown_articles_are_ignored(api, article):
         {"type": "view", "article": article.pk},
     ]
 
-    assert post(api, events).status_code == 202
+    assert post(api, events, device=device).status_code == 202
 
     assert view_counts() == {article.pk: 1}
 
 
-def test_views_older_than_a_week_are_dropped(api, article):
+def test_views_older_than_a_week_are_dropped(api, article, device):
     old = timezone.now() - timedelta(days=7, minutes=5)
     recent = timezone.now() - timedelta(days=6, hours=23)
 
-    assert post(api, [{"type": "view", "article": article.pk, "at": old.isoformat()}]).status_code == 202
+    assert post(api, [{"type": "view", "article": article.pk, "at": old.isoformat()}], device=device).status_code == 202
     assert not ArticleViewCount.objects.exists()
-    assert post(api, [{"type": "view", "article": article.pk, "at": recent.isoformat()}]).status_code == 202
+    # The dropped view claimed nothing: the same reader's next view of the article counts.
+    assert (
+        post(api, [{"type": "view", "article": article.pk, "at": recent.isoformat()}], device=device).status_code == 202
+    )
     assert list(ArticleViewCount.objects.values_list("hour", flat=True)) == [
         recent.replace(minute=0, second=0, microsecond=0)
     ]
 
 
-def test_views_from_the_future_count_as_now(api, article):
+def test_views_from_the_future_count_as_now(api, article, device):
     before = timezone.now().replace(minute=0, second=0, microsecond=0)
     future = timezone.now() + timedelta(days=30)
 
-    assert post(api, [{"type": "view", "article": article.pk, "at": future.isoformat()}]).status_code == 202
+    assert (
+        post(api, [{"type": "view", "article": article.pk, "at": future.isoformat()}], device=device).status_code == 202
+    )
 
     after = timezone.now().replace(minute=0, second=0, microsecond=0)
     [row] = ArticleViewCount.objects.all()
@@ -412,10 +439,10 @@ def test_views_from_the_future_count_as_now(api, article):
     assert row.count == 1
 
 
-def test_views_do_not_move_the_content_version(api, article):
+def test_views_do_not_move_the_content_version(api, article, device):
     version = ContentVersion.current()
 
-    assert post(api, [{"type": "view", "article": article.pk}]).status_code == 202
+    assert post(api, [{"type": "view", "article": article.pk}], device=device).status_code == 202
 
     assert ContentVersion.current() == version
     assert view_counts() == {article.pk: 1}
@@ -424,7 +451,7 @@ def test_views_do_not_move_the_content_version(api, article):
 def test_a_batch_refused_for_its_alert_opens_counts_no_views(api, article):
     events = [{"type": "view", "article": article.pk}, {"type": "alert_open", "alert": 1}]
 
-    assert_problem(post(api, events), 401)
+    assert_problem(post(api, events, **install()), 401)
 
     assert not ArticleViewCount.objects.exists()
 
@@ -436,26 +463,37 @@ def total_views() -> int:
     return ArticleViewCount.objects.aggregate(total=Sum("count"))["total"] or 0
 
 
-def test_a_retried_batch_with_the_same_idempotency_key_is_counted_once(api, article):
+def an_hour_later(monkeypatch) -> None:
+    """Move the server's clock an hour on: the dedupe of views lets each reader count again."""
+    later = timezone.now() + timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+
+def test_a_retried_batch_with_the_same_idempotency_key_is_counted_once(api, article, monkeypatch):
     batch = [{"type": "view", "article": article.pk}] * 3
     key = "9b2f4c1e-0d7a-4f8e-a3c2-5e6f7a8b9c0d"
+    reader = install()
 
-    first = post(api, batch, HTTP_IDEMPOTENCY_KEY=key)
-    retry = post(api, batch, HTTP_IDEMPOTENCY_KEY=key)
+    first = post(api, batch, HTTP_IDEMPOTENCY_KEY=key, **reader)
+    an_hour_later(monkeypatch)  # a retry that arrives after the hour, when the reader could count again
+    retry = post(api, batch, HTTP_IDEMPOTENCY_KEY=key, **reader)
 
     assert (first.status_code, retry.status_code) == (202, 202)
-    assert total_views() == 3
+    assert total_views() == 1
 
 
-def test_batches_with_different_keys_or_no_key_are_each_counted(api, article):
-    batch = [{"type": "view", "article": article.pk}]
+def test_batches_with_different_keys_or_no_key_are_each_counted(api, monkeypatch):
+    articles = [published_article(send_alert=False) for _ in range(4)]
+    reader = install()
 
-    post(api, batch, HTTP_IDEMPOTENCY_KEY="batch-0001")
-    post(api, batch, HTTP_IDEMPOTENCY_KEY="batch-0002")
-    post(api, batch)
-    post(api, batch)
+    post(api, [{"type": "view", "article": articles[0].pk}], HTTP_IDEMPOTENCY_KEY="batch-0001", **reader)
+    post(api, [{"type": "view", "article": articles[1].pk}], HTTP_IDEMPOTENCY_KEY="batch-0002", **reader)
+    post(api, [{"type": "view", "article": articles[2].pk}], **reader)
+    post(api, [{"type": "view", "article": articles[3].pk}], **reader)
+    an_hour_later(monkeypatch)
+    post(api, [{"type": "view", "article": articles[0].pk}], HTTP_IDEMPOTENCY_KEY="batch-0003", **reader)
 
-    assert total_views() == 4
+    assert total_views() == 5
 
 
 def test_the_same_key_from_another_device_is_another_batch(api, article):
@@ -464,13 +502,14 @@ def test_the_same_key_from_another_device_is_another_batch(api, article):
 
     post(api, batch, device=one, HTTP_IDEMPOTENCY_KEY="batch-0001")
     post(api, batch, device=other, HTTP_IDEMPOTENCY_KEY="batch-0001")
+    post(api, batch, HTTP_IDEMPOTENCY_KEY="batch-0001", **install())
 
-    assert total_views() == 2
+    assert total_views() == 3
 
 
 @pytest.mark.parametrize("key", ["short", "has spaces in it", "x" * 129, "semi;colon-key"])
 def test_a_malformed_idempotency_key_is_a_400_and_counts_nothing(api, article, key):
-    response = post(api, [{"type": "view", "article": article.pk}], HTTP_IDEMPOTENCY_KEY=key)
+    response = post(api, [{"type": "view", "article": article.pk}], HTTP_IDEMPOTENCY_KEY=key, **install())
 
     body = assert_problem(response, 400)
     assert "Idempotency-Key" in body["errors"]

@@ -11,15 +11,14 @@ from django.test import RequestFactory
 from django.utils import timezone
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest
-from rest_framework.settings import api_settings
 
-from backend.api.throttles import WriteThrottle
 from newsapi.models import Edition, Section
 from notifications.api.serializers import TIME_ZONE_PATTERN
 from notifications.models import Alert, AlertState, Delivery, DeliveryState
 from tests.conftest import validate_against_schema
 from tests.factories import SectionFactory, published_article
 from tests.notifications.factories import AlertFactory, DeviceFactory, device_secret
+from tests.notifications.throttling import set_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -137,12 +136,9 @@ def test_events_responses_match_the_schema(api, openapi, content):
 
 
 def test_throttled_writes_match_the_schema(api, openapi, settings, monkeypatch, content):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "write": "1/min"},
-    }
-    monkeypatch.setattr(WriteThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+    set_rates(settings, monkeypatch, events_address="1/min", registration="1/min")
     api.post("/api/v1/events/", [{"type": "view", "article": 1}], format="json")
+    api.post("/api/v1/devices/", REGISTRATION, format="json")
 
     check(openapi, api.post("/api/v1/events/", [{"type": "view", "article": 1}], format="json"), 429)
     check(openapi, api.post("/api/v1/devices/", REGISTRATION, format="json"), 429)
