@@ -30,6 +30,8 @@ TEST_ENV := DEBUG=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL)
 # The browser tests run beside the other passes, so they have their own database and Redis (broker 12, cache 13).
 BROWSER_PG_URL ?= postgres://postgres@127.0.0.1:5432/browser
 BROWSER_REDIS_URL ?= redis://127.0.0.1:6379/12
+# Every Celery queue (backend/queues.py): make run's one worker consumes them all; production runs a pool per queue.
+QUEUES := celery,celery-push,celery-site,celery-media,celery-maintenance
 # Debian's Chromium, which Playwright drives (Playwright's own browser download is not reachable here).
 CHROMIUM := /usr/bin/chromium
 # Varnish with vmod xkey (deploy/varnish/), which the e2e tests put in front of a live server.
@@ -62,7 +64,7 @@ run: venv
 	@echo "Celery worker and beat beside the server (scheduled publishing, alerts, quiet hours); log: var/worker.log"
 	mkdir -p var
 	$(BIN)/python -m devtools.fcm_emulator --port $(FCM_PORT) & emulator=$$!; \
-	$(RUN_ENV) $(BIN)/celery -A config worker -B --pool=solo --loglevel=INFO -s var/celerybeat-schedule \
+	$(RUN_ENV) $(BIN)/celery -A config worker -B --pool=solo --loglevel=INFO -s var/celerybeat-schedule -Q $(QUEUES) \
 	  >var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$emulator $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo; \

@@ -45,6 +45,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from rest_framework.request import Request
 
 from backend.api.throttles import client_ip
+from backend.queues import queue_names
 
 logger = logging.getLogger(__name__)
 
@@ -134,12 +135,11 @@ def register_collector(name: str, collector: Collector) -> None:
 
 
 def celery_queue_names() -> list[str]:
-    """The queues tasks are sent to: the default one, those declared, and those ``CELERY_TASK_ROUTES`` names.
-
-    Routers given as functions cannot be enumerated; declare their queues in ``CELERY_TASK_QUEUES``.
+    """The queues tasks are sent to: the default one and ``backend.queues``' kinds, those declared, and those
+    a ``CELERY_TASK_ROUTES`` table names (a router function's other queues must be declared in ``CELERY_TASK_QUEUES``).
     """
     conf = current_app.conf
-    names = {conf.task_default_queue}
+    names = set(queue_names(conf.task_default_queue))  # the default and the routed ones (backend/queues.py)
     names.update(queue.name for queue in conf.task_queues or ())
     routes = conf.task_routes
     for table in routes if isinstance(routes, list | tuple) else [routes]:

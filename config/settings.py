@@ -197,6 +197,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         data_folder_in=str(_BROKER_DIR), data_folder_out=str(_BROKER_DIR), control_folder=str(_BROKER_DIR / "control")
     )
 CELERY_TIMEZONE = "UTC"
+# Each kind of work on its own queue (push, site, media, maintenance: backend/queues.py), each with its own
+# worker pool in production (docs/deploy.md); `make run`'s one worker consumes them all.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_TASK_ROUTES = ("backend.queues.route",)
 # --- Retention (notifications/retention.py, newsapi/retention.py), run from beat every RETENTION_INTERVAL_SECONDS.
 # The ledger grows by devices x alerts (500,000 devices x 10 alerts = 5M rows a day) and the view counts by
 # articles x hours; per-alert counters (targeted/sent/opened/failed...) are kept for ever.

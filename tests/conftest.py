@@ -23,6 +23,10 @@ XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 def pytest_configure(config):
     if XDIST_WORKER:
         celery_app.conf.task_default_queue = f"celery-test-{XDIST_WORKER}"
+        # The parallel passes inspect what a test enqueued in this process's one queue (``broker_queue``);
+        # the routing itself is tested on its own (tests/backend/test_queues.py) and by the e2e pass, whose
+        # workers consume every routed queue.
+        celery_app.conf.task_routes = ()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 
-from config.celery import app as celery_app
+from backend.queues import PUSH, queue_name
 from devtools.fcm_emulator.config import TokenRule
 from notifications.device_secrets import secret_hash
 from notifications.models import AlertState, Device
@@ -50,7 +50,7 @@ def test_counts_made_by_a_worker_process_appear_in_the_web_scrape(tmp_path: Path
     devices("eligible", 30)
     devices("unregistered", 5)
     devices("apns", 3)
-    queue = celery_app.conf.task_default_queue
+    queue = queue_name(PUSH)  # where the fan-out waits (backend/queues.py)
     rules = (TokenRule("unregistered-", "UNREGISTERED"), TokenRule("apns-", "THIRD_PARTY_AUTH_ERROR"))
     with start_emulator(token_errors=rules, retry_after=1) as emulator:
         alert = publish_breaking_world_article()  # commits: the fan-out task waits in the broker, no worker yet

@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from backend.queues import queue_names
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(ROOT / ".venv" / "bin" / "celery")
 
@@ -41,7 +43,7 @@ class CeleryWorker:
                 CELERY, "-A", "config", "worker", "--loglevel=INFO", f"--concurrency={self.concurrency}",
                 "--pool=prefork", "--without-gossip", "--without-mingle", "--without-heartbeat",
                 *(["-B", "-s", str(schedule)] if self.beat else []),
-                *(["-Q", self.queue] if self.queue else []),
+                "-Q", ",".join(queue_names(self.queue or "celery")),  # the default queue and every routed one
                 "-n", f"{self.name}-{os.getpid()}-{time.monotonic_ns()}@%h",
             ],
             cwd=ROOT,
