@@ -387,7 +387,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["backend.api.throttles.ReadThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "read": env_str("THROTTLE_READ", "6000/min"),
-        "write": env_str("THROTTLE_WRITE", "60/min"),
+        # Device changes (PATCH, DELETE) and inbox read marks: per device (and address), and per address only as
+        # a backstop as high as the read limit, since a carrier's readers share one address.
+        "write": env_str("THROTTLE_WRITE", "6000/min"),
+        "device_write": env_str("THROTTLE_DEVICE_WRITE", "60/min"),
         # Registrations per address, a budget of their own: a CGNAT address with ~5,000 subscribers whose
         # apps register at start sees ~100 a minute at the morning peak. The daily cap below bounds floods.
         "registration": env_str("THROTTLE_REGISTRATION", "300/min"),

@@ -76,9 +76,28 @@ class ReadThrottle(FixedWindowThrottle):
 
 
 class WriteThrottle(FixedWindowThrottle):
-    """Per client address, for device changes and other writes (``THROTTLE_WRITE``)."""
+    """Per client address, for device changes and other writes (``THROTTLE_WRITE``): a backstop, set high.
+
+    Every reader behind a carrier's NAT shares it; what bounds one app is ``DeviceWriteThrottle``.
+    """
 
     scope = "write"
+
+
+class DeviceWriteThrottle(FixedWindowThrottle):
+    """Per device, for the changes an app makes to its own device and its inbox (``THROTTLE_DEVICE_WRITE``).
+
+    Counted by the device id in the address and the client address (an IPv6 client's /64): a reader's
+    budget is their own however many share the carrier's address, and someone sending requests for
+    another reader's device id from elsewhere spends only their own budget (the secret is checked
+    after the throttles, so the count cannot wait for it).
+    """
+
+    scope = "device_write"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        device = view.kwargs.get("pk")
+        return f"throttle:{self.scope}:{device}:{address_bucket(self.get_ident(request))}"
 
 
 class RegistrationThrottle(FixedWindowThrottle):

@@ -30,6 +30,7 @@ from backend.api.schema import (
 )
 from backend.api.throttles import (
     INSTALL_ID_HEADER,
+    DeviceWriteThrottle,
     EventsAddressThrottle,
     EventsThrottle,
     RegistrationThrottle,
@@ -166,7 +167,9 @@ class DeviceDetailView(APIView):
     """One device, for the app that holds its secret. Any other device's id is a 404."""
 
     def get_throttles(self) -> list[Any]:
-        return [WriteThrottle()] if self.request.method in ("PATCH", "DELETE") else super().get_throttles()
+        if self.request.method in ("PATCH", "DELETE"):
+            return [WriteThrottle(), DeviceWriteThrottle()]
+        return super().get_throttles()
 
     def get_authenticate_header(self, request: Request) -> str:
         # No authentication class runs here (the secret is checked against the id's row), so
@@ -240,7 +243,7 @@ class DeviceAlertsView(APIView):
 class DeviceAlertReadView(APIView):
     """Mark one alert of the device's inbox read."""
 
-    throttle_classes = [WriteThrottle]
+    throttle_classes = [WriteThrottle, DeviceWriteThrottle]
 
     def get_authenticate_header(self, request: Request) -> str:
         return SCHEME

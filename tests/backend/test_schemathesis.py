@@ -30,6 +30,7 @@ from django.utils import timezone
 from rest_framework.settings import api_settings
 
 from backend.api.throttles import (
+    DeviceWriteThrottle,
     EventsAddressThrottle,
     EventsThrottle,
     ReadThrottle,
@@ -195,7 +196,9 @@ def test_schemathesis_finds_nothing(live_server, settings, monkeypatch, tmp_path
     # (gunicorn) set TCP_NODELAY; so does this one, for the connections schemathesis opens.
     monkeypatch.setattr(WSGIRequestHandler, "disable_nagle_algorithm", True)
     # Thousands of requests from one address: the throttles would answer 429 to most of them.
-    throttles = (ReadThrottle, WriteThrottle, RegistrationThrottle, EventsThrottle, EventsAddressThrottle)
+    throttles = (
+        ReadThrottle, WriteThrottle, DeviceWriteThrottle, RegistrationThrottle, EventsThrottle, EventsAddressThrottle
+    )  # fmt: skip
     rates = {throttle.scope: "1000000/min" for throttle in throttles}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     for throttle in throttles:

@@ -383,6 +383,45 @@ def test_write_throttle_covers_patch_and_delete(api, write_rate):
     assert Device.objects.filter(pk=device.pk).exists()
 
 
+def test_each_device_behind_one_carrier_address_has_its_own_write_budget(api, settings, monkeypatch):
+    set_rates(settings, monkeypatch, device_write="2/min")
+    mine, neighbours = DeviceFactory(), DeviceFactory()
+    nat = {"REMOTE_ADDR": "100.64.0.1"}
+
+    for breaking in (False, True):
+        response = api.patch(
+            detail_url(mine), {"breaking": breaking}, format="json", **nat, **auth(device_secret(mine))
+        )
+        assert response.status_code == 200
+    refused = api.patch(detail_url(mine), {"breaking": False}, format="json", **nat, **auth(device_secret(mine)))
+
+    assert_problem(refused, 429)
+    mine.refresh_from_db()
+    assert mine.breaking is True  # the refused change changed nothing
+    # A neighbour behind the same address is not held back by it.
+    response = api.patch(
+        detail_url(neighbours), {"breaking": False}, format="json", **nat, **auth(device_secret(neighbours))
+    )
+    assert response.status_code == 200
+
+
+def test_requests_for_someone_elses_device_from_elsewhere_do_not_spend_its_budget(api, settings, monkeypatch):
+    set_rates(settings, monkeypatch, device_write="2/min")
+    device = DeviceFactory()
+    for _ in range(3):
+        api.patch(detail_url(device), {"breaking": False}, format="json", REMOTE_ADDR="203.0.113.66", **auth("x" * 43))
+
+    response = api.patch(
+        detail_url(device),
+        {"breaking": False},
+        format="json",
+        REMOTE_ADDR="198.51.100.1",
+        **auth(device_secret(device)),
+    )
+
+    assert response.status_code == 200
+
+
 def test_new_devices_per_ip_per_day_are_capped_but_refreshes_and_other_ips_still_work(api, settings):
     settings.DEVICE_REGISTRATIONS_PER_IP_PER_DAY = 3
     tokens = [f"fcm-token-{n:04d}-" + "f" * 40 for n in range(5)]

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework.settings import api_settings
 
 from backend.api.throttles import (
+    DeviceWriteThrottle,
     EventsAddressThrottle,
     EventsThrottle,
     ReadThrottle,
@@ -12,7 +13,14 @@ from backend.api.throttles import (
     WriteThrottle,
 )
 
-THROTTLES = (ReadThrottle, WriteThrottle, RegistrationThrottle, EventsThrottle, EventsAddressThrottle)
+THROTTLES = (
+    ReadThrottle,
+    WriteThrottle,
+    DeviceWriteThrottle,
+    RegistrationThrottle,
+    EventsThrottle,
+    EventsAddressThrottle,
+)
 
 
 def set_rates(settings: Any, monkeypatch: Any, **rates: str) -> None:
