@@ -22,10 +22,7 @@ Only public keys are fetched: the App gets anonymous credentials and never sends
 
 from __future__ import annotations
 
-import os
-import threading
 import uuid
-from typing import Any, ClassVar
 
 import firebase_admin
 import jwt
@@ -33,6 +30,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from firebase_admin import app_check
 from google.auth.credentials import AnonymousCredentials
+
+from backend.per_process import PerProcess
 
 APP_CHECK_HEADER = "X-Firebase-AppCheck"
 GOOGLE_APP_CHECK_ENDPOINT = "https://firebaseappcheck.googleapis.com"
@@ -54,10 +53,6 @@ class AppCheckUnavailable(Exception):
 
 class AppCheckVerifier:
     """One firebase-admin App for App Check verification, against the keys at ``endpoint``."""
-
-    _default: ClassVar[AppCheckVerifier | None] = None
-    _default_key: ClassVar[tuple[Any, ...] | None] = None
-    _default_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(
         self,
@@ -98,26 +93,16 @@ class AppCheckVerifier:
     @classmethod
     def default(cls) -> AppCheckVerifier:
         """The process's verifier for the current settings (recreated when they change, or after a fork)."""
-        key = (
-            os.getpid(),
-            settings.FCM_PROJECT_ID,
-            settings.APP_CHECK_ENDPOINT,
-            tuple(settings.APP_CHECK_APP_IDS),
-            settings.FCM_TIMEOUT_SECONDS,
+        return _DEFAULT.get()
+
+    @classmethod
+    def from_settings(cls) -> AppCheckVerifier:
+        return cls(
+            project_id=settings.FCM_PROJECT_ID,
+            endpoint=settings.APP_CHECK_ENDPOINT,
+            app_ids=tuple(settings.APP_CHECK_APP_IDS),
+            timeout=float(settings.FCM_TIMEOUT_SECONDS),
         )
-        with cls._default_lock:
-            current = cls._default
-            if current is None or cls._default_key != key:
-                if current is not None and cls._default_key is not None and cls._default_key[0] == os.getpid():
-                    current.close()
-                cls._default = current = cls(
-                    project_id=settings.FCM_PROJECT_ID,
-                    endpoint=settings.APP_CHECK_ENDPOINT,
-                    app_ids=tuple(settings.APP_CHECK_APP_IDS),
-                    timeout=float(settings.FCM_TIMEOUT_SECONDS),
-                )
-                cls._default_key = key
-            return current
 
     def close(self) -> None:
         firebase_admin.delete_app(self.app)
@@ -156,3 +141,14 @@ def app_check_verify(token: str | None) -> str | None:
     if not app_check_required():
         return None
     return AppCheckVerifier.default().verify(token)
+
+
+_DEFAULT = PerProcess(
+    AppCheckVerifier.from_settings,
+    settings_key=lambda: (
+        settings.FCM_PROJECT_ID,
+        settings.APP_CHECK_ENDPOINT,
+        tuple(settings.APP_CHECK_APP_IDS),
+        settings.FCM_TIMEOUT_SECONDS,
+    ),
+)

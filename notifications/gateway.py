@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import email.utils
 import logging
-import os
-import threading
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import firebase_admin
@@ -35,6 +33,7 @@ from google.auth.credentials import AnonymousCredentials
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from backend.per_process import PerProcess
 from notifications.messages import PushMessage, build_message
 
 logger = logging.getLogger(__name__)
@@ -121,10 +120,6 @@ class FCMGateway:
     schedules the retry.
     """
 
-    _default: ClassVar[FCMGateway | None] = None
-    _default_key: ClassVar[tuple[Any, ...] | None] = None
-    _default_lock: ClassVar[threading.Lock] = threading.Lock()
-
     def __init__(
         self,
         *,
@@ -198,22 +193,7 @@ class FCMGateway:
     @classmethod
     def default(cls) -> FCMGateway:
         """The process's gateway for the current settings (recreated when they change, or after a fork)."""
-        key = (
-            os.getpid(),
-            settings.FCM_PROJECT_ID,
-            settings.FCM_ENDPOINT,
-            settings.FCM_CREDENTIALS,
-            settings.FCM_POOL_SIZE,
-            settings.FCM_TIMEOUT_SECONDS,
-        )
-        with cls._default_lock:
-            current = cls._default
-            if current is None or cls._default_key != key:
-                if current is not None and cls._default_key is not None and cls._default_key[0] == os.getpid():
-                    current.close()
-                cls._default = current = cls.from_settings()
-                cls._default_key = key
-            return current
+        return _DEFAULT.get()
 
     def close(self) -> None:
         """Delete the App and close its connections."""
@@ -325,3 +305,15 @@ def _retry_after(response: Any) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+_DEFAULT = PerProcess(
+    FCMGateway.from_settings,
+    settings_key=lambda: (
+        settings.FCM_PROJECT_ID,
+        settings.FCM_ENDPOINT,
+        settings.FCM_CREDENTIALS,
+        settings.FCM_POOL_SIZE,
+        settings.FCM_TIMEOUT_SECONDS,
+    ),
+)
