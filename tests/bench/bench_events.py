@@ -40,11 +40,9 @@ import os
 import random
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -53,6 +51,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from tests.bench import load  # noqa: E402
+from tests.bench.load import fetch, stop, wait_for  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 PYTHON = str(BIN / "python")
@@ -330,28 +331,10 @@ end
 
 
 def wrk(url: str, duration: str, script: str | None = None) -> dict[str, float]:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s", "--latency"]
-    arguments = []
-    if script:
-        command += ["-s", script]
-        arguments = ["--", str(random.randrange(DEVICES * BODIES)), secrets.token_hex(6)]
-    out = subprocess.run([*command, url, *arguments], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-
-    def pct(p: str) -> float:
-        value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    failed = (int(non2xx.group(1)) if non2xx else 0) + (sum(int(n) for n in errors.groups()) if errors else 0)
-    return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "errors": float(failed), "total": float(total)}
-
-
-def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return response.read()
+    if not script:
+        return load.wrk(url, connections=CONNECTIONS, duration=duration)
+    arguments = [str(random.randrange(DEVICES * BODIES)), secrets.token_hex(6)]
+    return load.wrk(url, connections=CONNECTIONS, duration=duration, options=["-s", script], script_args=arguments)
 
 
 def views_total() -> int:
@@ -367,26 +350,10 @@ def gunicorn(port: int) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}")
-            try:
-                fetch(f"{base}/healthz")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_for(f"{base}/healthz", process)
         yield base
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
+        stop(process)
 
 
 def run_target(name: str, base: str, script: str, duration: str) -> dict[str, float]:
