@@ -27,21 +27,13 @@ from typing import Any
 import pytest
 from django.core.servers.basehttp import WSGIRequestHandler
 from django.utils import timezone
-from rest_framework.settings import api_settings
 
-from backend.api.throttles import (
-    DeviceWriteThrottle,
-    EventsAddressThrottle,
-    EventsThrottle,
-    ReadThrottle,
-    RegistrationThrottle,
-    WriteThrottle,
-)
 from newsapi.models import Edition
 from notifications.device_secrets import secret_hash
 from notifications.models import Alert, AlertState, Delivery, DeliveryState, Device
 from tests.factories import AuthorFactory, SectionFactory, TagFactory, edition, published_article
 from tests.notifications.factories import AlertFactory
+from tests.notifications.throttling import THROTTLES, set_rates
 
 # The server thread reads the rows this test writes, so they are committed (transaction=True); the
 # editions that migrations seeded are put back afterwards for the tests that follow.
@@ -196,13 +188,7 @@ def test_schemathesis_finds_nothing(live_server, settings, monkeypatch, tmp_path
     # (gunicorn) set TCP_NODELAY; so does this one, for the connections schemathesis opens.
     monkeypatch.setattr(WSGIRequestHandler, "disable_nagle_algorithm", True)
     # Thousands of requests from one address: the throttles would answer 429 to most of them.
-    throttles = (
-        ReadThrottle, WriteThrottle, DeviceWriteThrottle, RegistrationThrottle, EventsThrottle, EventsAddressThrottle
-    )  # fmt: skip
-    rates = {throttle.scope: "1000000/min" for throttle in throttles}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-    for throttle in throttles:
-        monkeypatch.setattr(throttle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
+    set_rates(settings, monkeypatch, **{throttle.scope: "1000000/min" for throttle in THROTTLES})
     settings.DEVICE_REGISTRATIONS_PER_IP_PER_DAY = 1_000_000
     settings.SYNC_SETTLE_SECONDS = 0
 

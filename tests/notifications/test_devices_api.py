@@ -11,9 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
-from rest_framework.settings import api_settings
 
-from backend.api.throttles import WriteThrottle
 from notifications.models import Alert, Delivery, DeliveryState, Device
 from tests.factories import SectionFactory, edition
 from tests.notifications.factories import AlertFactory, DeviceFactory, device_secret
@@ -341,20 +339,6 @@ def test_register_query_count_does_not_grow_with_sections_followed(api, django_a
 # --- Flood protection --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def write_rate(settings, monkeypatch):
-    """Set the per-IP write rate; DRF caches the rates on the throttle class when it is defined."""
-
-    def set_rate(rate: str) -> None:
-        settings.REST_FRAMEWORK = {
-            **settings.REST_FRAMEWORK,
-            "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "write": rate},
-        }
-        monkeypatch.setattr(WriteThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
-
-    return set_rate
-
-
 def test_registration_throttle_answers_429_with_retry_after(api, settings, monkeypatch):
     set_rates(settings, monkeypatch, registration="2/min")
     assert register(api, token="fcm-token-0001-" + "a" * 40).status_code == 201
@@ -369,8 +353,8 @@ def test_registration_throttle_answers_429_with_retry_after(api, settings, monke
     assert register(api, ip="198.51.100.2", token="fcm-token-0003-" + "a" * 40).status_code == 201
 
 
-def test_write_throttle_covers_patch_and_delete(api, write_rate):
-    write_rate("1/min")
+def test_write_throttle_covers_patch_and_delete(api, settings, monkeypatch):
+    set_rates(settings, monkeypatch, write="1/min")
     device = DeviceFactory()
 
     assert (
