@@ -19,6 +19,7 @@ from notifications.models import Device
 from tests.conftest import validate_against_schema
 from tests.factories import published_article
 from tests.notifications.factories import DeviceFactory, device_secret
+from tests.notifications.problems import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +37,6 @@ def registration(n: int = 1) -> dict[str, Any]:
 def register(api, token: str | None = None, n: int = 1):
     headers = {} if token is None else {"HTTP_X_FIREBASE_APPCHECK": token}
     return api.post(DEVICES, registration(n), format="json", **headers)
-
-
-def assert_problem(response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    return body
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from notifications.models import Alert, AlertState, AlertUrgency, Delivery, Deli
 from tests.conftest import validate_against_schema
 from tests.factories import ImageFactory, edition, png_bytes, published_article
 from tests.notifications.factories import AlertFactory, DeviceFactory, device_secret
+from tests.notifications.problems import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -57,14 +58,6 @@ def inbox(api, device: Device, **query: Any) -> dict[str, Any]:
 
 def ids(body: dict[str, Any]) -> list[int]:
     return [item["id"] for item in body["results"]]
-
-
-def assert_problem(response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    return body
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.utils import timezone
 from notifications.models import Alert, Delivery, DeliveryState, Device
 from tests.factories import SectionFactory, edition
 from tests.notifications.factories import AlertFactory, DeviceFactory, device_secret
+from tests.notifications.problems import assert_problem
 from tests.notifications.throttling import set_rates
 
 pytestmark = pytest.mark.django_db
@@ -55,14 +56,6 @@ def db_snapshot() -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
     devices = list(Device.objects.order_by("pk").values())
     follows = list(Device.sections.through.objects.order_by("pk").values_list("device_id", "section_id"))
     return devices, follows
-
-
-def assert_problem(response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    return body
 
 
 def assert_no_secret_material(response, device: Device) -> None:

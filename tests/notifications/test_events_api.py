@@ -18,6 +18,7 @@ from newsapi.services import article_unpublish
 from notifications.models import Alert, AlertState, Delivery, DeliveryState, Device
 from tests.factories import ArticleFactory, published_article
 from tests.notifications.factories import AlertFactory, DeviceFactory, device_secret
+from tests.notifications.problems import assert_problem
 from tests.notifications.throttling import set_rates
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +57,6 @@ def snapshot() -> tuple[list[Any], list[Any]]:
         list(Alert.objects.order_by("pk").values_list("pk", "opened")),
         list(Delivery.objects.order_by("pk").values_list("pk", "opened_at")),
     )
-
-
-def assert_problem(response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    return body
 
 
 @pytest.fixture

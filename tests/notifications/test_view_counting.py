@@ -19,6 +19,7 @@ from newsapi.services import article_views_record
 from notifications.models import Device
 from tests.factories import edition, published_article
 from tests.notifications.factories import DeviceFactory, device_secret
+from tests.notifications.problems import assert_problem
 from tests.notifications.throttling import set_rates
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +60,6 @@ def api_top_list(api) -> list[tuple[int, int]]:
 def an_hour_later(monkeypatch) -> None:
     later = timezone.now() + timedelta(hours=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
-
-
-def assert_problem(response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    return body
 
 
 @pytest.fixture
