@@ -20,6 +20,7 @@ from typing import Any
 
 from celery import current_app
 
+from backend import fragments
 from backend.content_version import REPUBLISH_TASK
 from backend.purge import PURGE_TASK
 
@@ -38,6 +39,7 @@ TASK_KINDS = {
     "newsapi.tasks.publish_due_articles": SITE,
     PURGE_TASK: SITE,
     REPUBLISH_TASK: SITE,
+    fragments.REPUBLISH_TASK: SITE,
     "newsapi.tasks.image_build_renditions": MEDIA,
     "newsapi.tasks.view_counts_roll_up": MAINTENANCE,
     "notifications.deliveries_prune": MAINTENANCE,

@@ -436,6 +436,10 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 300)
 # Keep rendered public responses in the cache, keyed by the content version (backend/api/response_cache.py).
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
+# Keep each article's rendered card (and a detail's body) in the cache under the article's version, so a
+# page that is rendered asks the database only which articles it shows (backend/fragments.py).
+API_FRAGMENT_CACHE = env_bool("API_FRAGMENT_CACHE", True)
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 24 * 3600)
 # The HTTP cache in front, purged by surrogate key after every change that commits (backend/purge.py):
 # "" (nothing in front: the embedded mode), "varnish" (deploy/varnish/), "fastly" or "cloudflare".
 CACHE_PURGER = env_str("CACHE_PURGER", "").strip().lower()

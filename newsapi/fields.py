@@ -21,7 +21,7 @@ from rest_framework import serializers
 
 from backend.api.params import LookupField
 from newsapi.models import Edition, Section
-from newsapi.selectors import edition_default
+from newsapi.selectors import edition_default, edition_for_code, editions_known
 
 if TYPE_CHECKING:
     from drf_spectacular.openapi import AutoSchema
@@ -39,9 +39,9 @@ class EditionField(LookupField):
 
     def to_internal_value(self, data: Any) -> Edition:  # type: ignore[override]  # a lookup returns the row
         code = self.clean_value(data)
-        edition = Edition.objects.filter(code=code).first()
+        edition = edition_for_code(code)
         if edition is None:
-            known = ", ".join(Edition.objects.values_list("code", flat=True))
+            known = ", ".join(item.code for item in editions_known())
             raise serializers.ValidationError(f"Unknown language {code!r}. Known: {known}.")
         return edition
 

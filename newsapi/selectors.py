@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections, router
 from django.db.models import (
     CharField,
@@ -20,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from backend import content_version as versions
+from backend import fragments
 from newsapi import search
 from newsapi.models import (
     AppRelease,
@@ -43,10 +45,34 @@ HOME_MOST_READ_WINDOW = timedelta(hours=24)
 BREAKING_WINDOW = timedelta(hours=24)
 
 CARD_DEFERRED = ("body_html", "body_text", *search.SEARCH_INDEX_FIELDS)
+# What names an article's fragments (``newsapi.api.cards``) and orders its lists: all the ``refs`` querysets load.
+REF_FIELDS = ("id", "published_at", "updated_at", "section")
+
+
+_editions: tuple[str, list[Edition]] | None = None
+
+
+def editions_known() -> list[Edition]:
+    """Every edition in display order, kept in the process under the shared fragment label.
+
+    Every request names its edition, and there are a handful: they are read from the database once, and
+    again only when the label moved (``backend.fragments``), which every edition's save and deletion does
+    (``newsapi.apps``). The label is one cache read, which the request's cards need anyway.
+    """
+    global _editions
+    label = fragments.label()
+    if _editions is None or _editions[0] != label:
+        _editions = (label, list(Edition.objects.all()))
+    return _editions[1]
+
+
+def edition_for_code(code: str) -> Edition | None:
+    return next((edition for edition in editions_known() if edition.code == code), None)
 
 
 def edition_default() -> Edition | None:
-    return Edition.objects.filter(is_default=True).first() or Edition.objects.first()
+    editions = editions_known()
+    return next((edition for edition in editions if edition.is_default), editions[0] if editions else None)
 
 
 def edition_list() -> QuerySet[Edition]:
@@ -88,7 +114,13 @@ def article_cards(
     breaking: bool | None = None,
     published_after: datetime | None = None,
     published_before: datetime | None = None,
+    refs: bool = False,
 ) -> QuerySet[Article]:
+    """The published cards of ``edition`` (and of ``section``, ``tag``...), not yet ordered.
+
+    With ``refs`` only what names a card's fragment is loaded (``REF_FIELDS``: ``newsapi.api.cards``
+    renders or finds the card itself), in one narrow query and no prefetch.
+    """
     queryset = Article.objects.published().filter(edition=edition)
     if section is not None:
         queryset = queryset.filter(section=section)
@@ -100,19 +132,33 @@ def article_cards(
         queryset = queryset.filter(published_at__gte=published_after)
     if published_before is not None:
         queryset = queryset.filter(published_at__lt=published_before)
-    return _with_card_relations(queryset)
+    return queryset.only(*REF_FIELDS) if refs else _with_card_relations(queryset)
+
+
+def cards_by_id(ids: list[int]) -> list[Article]:
+    """The published articles among ``ids``, with everything their cards show (the fragments' renderer)."""
+    return list(_with_card_relations(Article.objects.published().filter(pk__in=ids)))
+
+
+def articles_by_id(ids: list[int]) -> list[Article]:
+    """The published articles among ``ids``, with everything their detail shows (the fragments' renderer)."""
+    return list(_with_detail_relations(Article.objects.published().filter(pk__in=ids)))
+
+
+def _with_detail_relations(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    return _with_card_relations(queryset).defer(None).defer(*search.SEARCH_INDEX_FIELDS).prefetch_related("authors")
 
 
 def article_detail(*, article_id: int) -> Article | None:
-    queryset = (
-        _with_card_relations(Article.objects.published().filter(pk=article_id))
-        .defer(None)
-        .defer(*search.SEARCH_INDEX_FIELDS)
-    )
-    return queryset.prefetch_related("authors").first()
+    return _with_detail_relations(Article.objects.published().filter(pk=article_id)).first()
 
 
-def article_related(*, article: Article, with_tags: bool = True) -> list[Article]:
+def article_detail_ref(*, article_id: int) -> Article | None:
+    """The published article ``article_id``, with only what picks its detail's parts (fragments, related strip)."""
+    return Article.objects.published().filter(pk=article_id).only(*REF_FIELDS, "edition", "translation_group").first()
+
+
+def article_related(*, article: Article, with_tags: bool = True, refs: bool = False) -> list[Article]:
     """The "see more" strip: same edition, sharing a tag or the section, newest first, never itself.
 
     Asked so that its cost is bounded by the strip, not by the archive: the edition's feed index is
@@ -120,16 +166,25 @@ def article_related(*, article: Article, with_tags: bool = True) -> list[Article
     checked by a scalar subquery on the (article, tag) index. A join on the tags with DISTINCT (the
     obvious form) made PostgreSQL gather every article of the section and of the tags and sort them all:
     273 ms at 100,000 articles against 4 ms for this one (docs/performance-plans.md).
+
+    With ``refs`` (``article`` from ``article_detail_ref``) the strip's rows carry ``REF_FIELDS`` only, and
+    the article's tags are a subquery of the same query rather than a query of their own.
     """
-    tag_ids = [tag.pk for tag in article.tags.all()]
+    tag_ids: Any = (
+        Article.tags.through.objects.filter(article_id=article.pk).values("tag_id")
+        if refs
+        else [tag.pk for tag in article.tags.all()]
+    )
     shares = Q(section_id=article.section_id)
     queryset = Article.objects.published().filter(edition_id=article.edition_id).exclude(pk=article.pk)
-    if tag_ids:
+    if refs or tag_ids:
         tagged = Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
         queryset = queryset.alias(shared_tag=Subquery(tagged.values("tag_id")[:1]))
         shares |= Q(shared_tag__isnull=False)
-    queryset = queryset.filter(shares)
-    return list(_with_card_relations(queryset, tags=with_tags).order_by("-published_at", "-id")[:RELATED_LIMIT])
+    queryset = queryset.filter(shares).order_by("-published_at", "-id")
+    if refs:
+        return list(queryset.only(*REF_FIELDS)[:RELATED_LIMIT])
+    return list(_with_card_relations(queryset, tags=with_tags)[:RELATED_LIMIT])
 
 
 def article_translations(*, article: Article) -> list[dict[str, Any]]:
@@ -143,14 +198,14 @@ def article_translations(*, article: Article) -> list[dict[str, Any]]:
     return [{"language": row["edition__code"], "id": row["id"]} for row in rows]
 
 
-def home_feed(*, edition: Edition, now: datetime | None = None) -> dict[str, Any]:
-    """The app's first screen in a fixed number of queries."""
+def home_feed(*, edition: Edition, now: datetime | None = None, refs: bool = False) -> dict[str, Any]:
+    """The app's first screen in a fixed number of queries (with ``refs``, its articles as ``article_cards``' refs)."""
     now = now or timezone.now()
-    published = article_cards(edition=edition).order_by("-published_at", "-id")
+    published = article_cards(edition=edition, refs=refs).order_by("-published_at", "-id")
     breaking = list(published.filter(is_breaking=True, published_at__gte=now - BREAKING_WINDOW)[:HOME_BREAKING])
     top = list(published[:HOME_TOP])
     sections = list(section_list(edition=edition))
-    per_section = list(_section_rails(edition=edition, sections=sections))
+    per_section = list(_section_rails(edition=edition, sections=sections, refs=refs))
     grouped: dict[int, list[Article]] = {section.pk: [] for section in sections}
     for article in per_section:
         grouped.setdefault(article.section_id, []).append(article)
@@ -160,11 +215,13 @@ def home_feed(*, edition: Edition, now: datetime | None = None) -> dict[str, Any
         "sections": [
             {"section": section, "articles": grouped[section.pk]} for section in sections if grouped[section.pk]
         ],
-        "most_read": articles_most_read(edition=edition, window=HOME_MOST_READ_WINDOW, limit=HOME_MOST_READ, now=now),
+        "most_read": articles_most_read(
+            edition=edition, window=HOME_MOST_READ_WINDOW, limit=HOME_MOST_READ, now=now, refs=refs
+        ),
     }
 
 
-def _section_rails(*, edition: Edition, sections: list[Section]) -> QuerySet[Article]:
+def _section_rails(*, edition: Edition, sections: list[Section], refs: bool = False) -> QuerySet[Article]:
     """The ``HOME_PER_SECTION`` newest cards of each section, newest first, in one query.
 
     Each section's ids are a subquery with its own LIMIT, so PostgreSQL walks the feed index newest
@@ -177,14 +234,14 @@ def _section_rails(*, edition: Edition, sections: list[Section]) -> QuerySet[Art
     feed = Article.objects.published().filter(edition=edition).order_by("-published_at", "-id").values("pk")
     parts = [feed.filter(section=section)[:HOME_PER_SECTION] for section in sections]
     if not parts:
-        return article_cards(edition=edition).none()
+        return article_cards(edition=edition, refs=refs).none()
     if connections[router.db_for_read(Article)].features.supports_slicing_ordering_in_compound:
         rails = Q(pk__in=parts[0].union(*parts[1:], all=True))
     else:
         rails = Q(pk__in=[])
         for part in parts:
             rails |= Q(pk__in=part)
-    return article_cards(edition=edition).filter(rails).order_by("-published_at", "-id")
+    return article_cards(edition=edition, refs=refs).filter(rails).order_by("-published_at", "-id")
 
 
 def most_read_ranking(
@@ -235,16 +292,17 @@ def articles_most_read(
     section: Section | None = None,
     limit: int = 10,
     now: datetime | None = None,
+    refs: bool = False,
 ) -> list[Article]:
     """The ``limit`` most viewed published cards of ``edition`` (and ``section``) over ``window``.
 
     Each card carries ``view_count``: ``most_read_ranking``, then the usual card queries by
-    id; an article withdrawn after it was counted is left out by both.
+    id (``article_cards``' ``refs`` with ``refs``); an article withdrawn after it was counted is left out by both.
     """
     counts = most_read_ranking(edition=edition, window=window, section=section, limit=limit, now=now)
     if not counts:
         return []
-    cards = {article.pk: article for article in article_cards(edition=edition).filter(pk__in=counts)}
+    cards = {article.pk: article for article in article_cards(edition=edition, refs=refs).filter(pk__in=counts)}
     return _in_ranking(counts, cards)
 
 
@@ -272,15 +330,20 @@ def _in_ranking(counts: dict[int, int], articles: dict[int, Article]) -> list[Ar
 SUGGESTIONS = 8
 
 
-def article_search(*, edition: Edition, query: str, section: Section | None = None) -> QuerySet[Article]:
+def article_search(
+    *, edition: Edition, query: str, section: Section | None = None, refs: bool = False
+) -> QuerySet[Article]:
     """Published cards of ``edition`` (and ``section``) matching ``query``, by ``newsapi.search``'s rule and rank.
 
     The same matches on PostgreSQL and SQLite. Each card has a float ``rank`` (higher first; with
     ``id``, the keyset of ``backend.api.pagination``) and its ``body_text`` loaded, for ``search.highlight``.
-    A query without words matches nothing.
+    A query without words matches nothing. With ``refs``, ``REF_FIELDS`` and the highlight's texts only.
     """
-    cards = article_cards(edition=edition, section=section)
-    queryset = cards.defer(None).defer("body_html", *search.SEARCH_INDEX_FIELDS)
+    cards = article_cards(edition=edition, section=section, refs=refs)
+    if refs:
+        queryset = cards.only(*REF_FIELDS, "title", "summary", "body_text")
+    else:
+        queryset = cards.defer(None).defer("body_html", *search.SEARCH_INDEX_FIELDS)
     terms = search.parse(edition.code, query)
     if not terms:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField())).none()
@@ -323,7 +386,7 @@ def sync_changes(*, edition: Edition) -> QuerySet[Article]:
     """
     settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
     queryset = Article.objects.filter(edition=edition, published_at__isnull=False, updated_at__lte=settled)
-    return _with_card_relations(queryset).defer(None).defer(*search.SEARCH_INDEX_FIELDS).prefetch_related("authors")
+    return _with_detail_relations(queryset)
 
 
 def tag_for_edition(*, edition: Edition, slug: str) -> Tag | None:
@@ -332,11 +395,26 @@ def tag_for_edition(*, edition: Edition, slug: str) -> Tag | None:
     return Tag.objects.filter(edition=edition, slug=slug).first()
 
 
-def edition_last_modified(*, edition: Edition) -> datetime | None:
-    """When anything readers of ``edition`` could see last changed (publishing, edits, withdrawals)."""
+LAST_MODIFIED_SECONDS = 3600
+
+
+def edition_last_modified(*, edition: Edition | int) -> datetime | None:
+    """When anything readers of ``edition`` (or the edition with this id) could see last changed (publishing,
+    edits, withdrawals).
+
+    Kept in the cache under the content version, which every article save moves (as it moves the newest
+    ``updated_at``): asked of the database once per edition and version. The version is read first, so a
+    value is never stored under a version newer than what it was computed from (``backend.content_version``).
+    """
     from django.db.models import Max
 
-    value: datetime | None = Article.objects.filter(edition=edition).aggregate(latest=Max("updated_at"))["latest"]
+    edition_id = edition if isinstance(edition, int) else edition.pk
+    key = f"last-modified:{edition_id}:{versions.current()}"
+    found = cache.get(key)
+    if found is not None:
+        return found or None  # "" for an edition with no article
+    value: datetime | None = Article.objects.filter(edition_id=edition_id).aggregate(latest=Max("updated_at"))["latest"]
+    cache.set(key, value or "", LAST_MODIFIED_SECONDS)
     return value
 
 

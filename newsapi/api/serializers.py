@@ -241,12 +241,17 @@ class ArticleFullSerializer(ArticleCardSerializer):
         return self.context["translations"]
 
     def to_representation(self, instance: Article) -> dict[str, Any]:
+        data = self.body(instance)
+        data["related"] = self.get_related(instance)
+        data["translations"] = self.get_translations(instance)
+        return data
+
+    def body(self, instance: Article) -> dict[str, Any]:
+        """Everything but ``related`` and ``translations``: what only the article itself decides (a fragment)."""
         data = super().to_representation(instance)
         data["body_html"] = instance.body_html
         data["correction_note"] = instance.correction_note
         data["authors"] = [{"slug": author.slug, "name": author.name} for author in instance.authors.all()]
-        data["related"] = self.get_related(instance)
-        data["translations"] = self.get_translations(instance)
         return data
 
 

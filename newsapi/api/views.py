@@ -18,7 +18,7 @@ from backend.api.params import validated
 from backend.api.response_cache import cached_or_render
 from backend.api.schema import PAGE_PARAMETERS, PROBLEM_RESPONSES, paginated
 from newsapi import search, selectors
-from newsapi.api import params
+from newsapi.api import cards, params
 from newsapi.api.serializers import (
     ArticleCardSerializer,
     ArticleFullSerializer,
@@ -76,10 +76,8 @@ class ArticleListView(APIView):
     def render(self, request: Request) -> Response:
         filters = validated(params.ArticleListParams, request)
         edition = filters.pop("lang")
-        page = paginate(selectors.article_cards(edition=edition, **filters), request, FEED)
-        response = Response(
-            page.as_dict(ArticleCardSerializer(page.items, many=True, context={"request": request}).data)
-        )
+        page = paginate(selectors.article_cards(edition=edition, refs=True, **filters), request, FEED)
+        response = Response(page.as_dict(cards.cards(page.items, request)))
         keys = [f"articles-{edition.code}", *_edition_keys(edition), *_article_keys(page.items)]
         if filters.get("section"):
             keys.append(f"section-{filters['section'].slug}")
@@ -94,24 +92,24 @@ class ArticleDetailView(APIView):
         return cached_or_render(request, selectors.content_version(), lambda: self.render(request, pk))
 
     def render(self, request: Request, pk: int) -> Response:
-        article = selectors.article_detail(article_id=pk)
-        if article is None:
+        article = selectors.article_detail_ref(article_id=pk)
+        body = cards.bodies([article], request) if article is not None else []
+        if article is None or not body:
             raise NotFound("No published article has this id.")
-        related = selectors.article_related(article=article)
-        context = {
-            "request": request,
-            "related": related,
+        related = selectors.article_related(article=article, refs=True)
+        data = {
+            **body[0],
+            "related": cards.cards(related, request),
             "translations": selectors.article_translations(article=article),
         }
-        response = Response(ArticleFullSerializer(article, context=context).data)
         keys = [
             f"article-{article.pk}",
-            f"section-{article.section.slug}",
-            *_edition_keys(article.edition),
+            f"section-{data['section']['slug']}",
+            f"edition-{data['language']}",
             *_article_keys(related),
         ]
         return public_cache(  # type: ignore[return-value]
-            response, keys=keys, last_modified=selectors.edition_last_modified(edition=article.edition)
+            Response(data), keys=keys, last_modified=selectors.edition_last_modified(edition=article.edition_id)
         )
 
 
@@ -134,8 +132,27 @@ class HomeView(APIView):
 
     def render(self, request: Request) -> Response:
         edition = validated(EditionParams, request)["lang"]
-        feed = selectors.home_feed(edition=edition)
-        response = Response(HomeSerializer(feed, context={"request": request}).data)
+        feed = selectors.home_feed(edition=edition, refs=True)
+        rails = feed["sections"]
+        shown = [*feed["breaking"], *feed["top"], *(ref for rail in rails for ref in rail["articles"])]
+        unique = {ref.pk: ref for ref in [*shown, *feed["most_read"]]}  # one card may be in several parts
+        by_id = {card["id"]: card for card in cards.cards(list(unique.values()), request)}
+
+        def cards_of(refs: list[Article]) -> list[dict[str, Any]]:
+            return [by_id[ref.pk] for ref in refs if ref.pk in by_id]
+
+        body = {
+            "breaking": cards_of(feed["breaking"]),
+            "top": cards_of(feed["top"]),
+            "sections": [
+                {"section": SectionSerializer(rail["section"]).data, "articles": cards_of(rail["articles"])}
+                for rail in rails
+            ],
+            "most_read": [
+                {**by_id[ref.pk], "view_count": ref.view_count} for ref in feed["most_read"] if ref.pk in by_id
+            ],
+        }
+        response = Response(body)
         return public_cache(  # type: ignore[return-value]
             response,
             # No Last-Modified: the breaking strip changes with the clock, not only with edits.
@@ -171,13 +188,15 @@ class MostReadView(APIView):
             window=params.MOST_READ_WINDOWS[query["window"]],
             section=query.get("section"),
             limit=query["page_size"],
+            refs=True,
         )
-        cards = MostReadCardSerializer(articles, many=True, context={"request": request}).data
+        views = {article.pk: article.view_count for article in articles}  # type: ignore[attr-defined]
+        results = [{**card, "view_count": views[card["id"]]} for card in cards.cards(articles, request)]
         keys = [f"most-read-{edition.code}", *_edition_keys(edition), *_article_keys(articles)]
         if query.get("section"):
             keys.append(f"section-{query['section'].slug}")
         # No Last-Modified: the ranking changes with every view, not with edits.
-        return public_cache(Response({"window": query["window"], "results": cards}), keys=keys)  # type: ignore[return-value]
+        return public_cache(Response({"window": query["window"], "results": results}), keys=keys)  # type: ignore[return-value]
 
 
 SEARCH_DESCRIPTION = (
@@ -199,10 +218,15 @@ class SearchView(APIView):
     def render(self, request: Request) -> Response:
         query = validated(params.SearchParams, request)
         edition = query["lang"]
-        results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"))
+        results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"), refs=True)
         page = paginate(results, request, SEARCH, search.recent_first(timezone.now()))
-        context = {"request": request, "lang": edition.code, "terms": search.parse(edition.code, query["q"])}
-        response = Response(page.as_dict(SearchCardSerializer(page.items, many=True, context=context).data))
+        terms = search.parse(edition.code, query["q"])
+        texts = {ref.pk: (ref.title, ref.summary, ref.body_text) for ref in page.items}
+        found = [
+            {**card, "highlight": search.highlight(edition.code, terms, texts[card["id"]])}
+            for card in cards.cards(page.items, request)
+        ]
+        response = Response(page.as_dict(found))
         return public_cache(  # type: ignore[return-value]
             response,
             keys=[f"search-{edition.code}", *_edition_keys(edition), *_article_keys(page.items)],
@@ -261,9 +285,14 @@ class TagDetailView(APIView):
         tag = selectors.tag_for_edition(edition=edition, slug=slug)
         if tag is None:
             raise NotFound("No tag has this slug in this edition.")
-        page = paginate(selectors.article_cards(edition=edition, tag=tag), request, FEED)
-        cards = ArticleCardSerializer(page.items, many=True, context={"request": request}).data
-        body = {"tag": TagRefSerializer(tag).data, "language": edition.code, "dir": edition.dir, **page.as_dict(cards)}
+        page = paginate(selectors.article_cards(edition=edition, tag=tag, refs=True), request, FEED)
+        results = cards.cards(page.items, request)
+        body = {
+            "tag": TagRefSerializer(tag).data,
+            "language": edition.code,
+            "dir": edition.dir,
+            **page.as_dict(results),
+        }
         return public_cache(  # type: ignore[return-value]
             Response(body),
             keys=[f"tag-{edition.code}-{tag.slug}", *_edition_keys(edition), *_article_keys(page.items)],

@@ -84,22 +84,38 @@ def urls(newest, page_size: int) -> dict[str, str]:
 
 
 # Measured with CaptureQueriesContext on PostgreSQL and SQLite (the same on both), then pinned.
-# A paginated card list: page, tags, image renditions (+ authors for sync), plus one per looked-up
-# parameter (edition, section, tag) and the Last-Modified aggregate. The content version that keys
-# the response cache is read from the cache, not the database. Home and most-read add the
-# view-count aggregate and the most-read cards (page, tags, renditions).
+# Rendered with no card in the fragment cache (backend.fragments): which articles the page shows
+# (one narrow query), then their cards (page, tags, image renditions; + authors for a detail and for
+# sync), plus one per looked-up parameter (edition, section, tag) and the Last-Modified aggregate. The
+# content version that keys the response cache is read from the cache, not the database. Home asks for
+# breaking, top, the sections, their rails, the view-count aggregate and the most read, then renders
+# all their cards at once; a detail adds its related strip (asked, then its cards) and translations.
 BUDGETS = {
     "editions": 1,
     "sections": 2,
-    "articles": 5,
-    "articles-filtered": 7,
-    "detail": 9,
-    "home": 15,
-    "most-read": 5,
-    "search": 5,
-    "tag": 6,
+    "articles": 6,
+    "articles-filtered": 8,
+    "detail": 11,
+    "home": 10,
+    "most-read": 6,
+    "search": 6,
+    "tag": 7,
     "sync": 5,
 }
+# Rendered again (the response cache off) once its cards are in the fragment cache: no card query, and
+# neither the edition (kept by the process) nor the Last-Modified aggregate (kept under the content version).
+WARM = {
+    "articles": 1,
+    "articles-filtered": 3,
+    "detail": 3,
+    "home": 6,
+    "most-read": 2,
+    "search": 1,
+    "tag": 2,
+}
+# What rendering the cards costs when they are not kept: page, tags, renditions (+ a detail's own body:
+# the article, tags, renditions, authors).
+RENDERING = {name: 7 if name == "detail" else 3 for name in WARM}
 # Served from the response cache, before the view: no query at all.
 CACHED = {"articles", "articles-filtered", "detail", "home", "most-read", "search", "tag"}
 # How many articles each list holds in the fixture (the filtered list only has the "world" half).
@@ -162,3 +178,31 @@ def test_a_repeated_request_is_served_from_the_response_cache_without_a_query(
     assert second.status_code == 200
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("name", sorted(WARM))
+def test_a_page_whose_cards_were_rendered_before_asks_only_which_articles_it_shows(
+    api, build, settings, name, django_assert_num_queries
+):
+    settings.API_RESPONSE_CACHE = False
+    url = urls(build(tags=2)[0], 20)[name]
+    first = api.get(url)
+
+    with django_assert_num_queries(WARM[name]):
+        second = api.get(url)
+
+    assert second.status_code == 200
+    assert second.json() == first.json()
+
+
+@pytest.mark.parametrize("name", sorted(WARM))
+def test_without_the_fragment_cache_every_card_is_rendered_again(api, build, settings, name, django_assert_num_queries):
+    settings.API_RESPONSE_CACHE = False
+    url = urls(build(tags=2)[0], 20)[name]
+    first = api.get(url)
+    settings.API_FRAGMENT_CACHE = False
+
+    with django_assert_num_queries(WARM[name] + RENDERING[name]):  # every card rendered again
+        second = api.get(url)
+
+    assert second.json() == first.json()

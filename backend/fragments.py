@@ -1,0 +1,123 @@
+"""Rendered fragments (an article's card) kept in the shared cache and reused by every response showing them.
+
+The article list, the lists by tag and section, home, most read, search and a detail's related strip
+all show the same cards. Rendering one costs queries (its tags, its picture's renditions) and
+serialisation; a page that reads its fragments instead asks the database only which articles it
+shows, in one narrow query, and the cache for the rest (one ``get_many``). ``newsapi.api.cards``
+says what a fragment holds; this module keeps them.
+
+A fragment is never invalidated, only no longer asked for: its key names what it was made from,
+
+- the object's own version, read with the row it was rendered from (an article's ``updated_at``,
+  which every save moves, its tags' and picture's changes included);
+- the *shared label*: a random label replaced by ``changed`` whenever something shown with many
+  objects changes (an edition, a section or its names, a tag, an author; ``newsapi.apps`` connects
+  their saves and deletions);
+- what the caller adds (the host that absolute addresses are built with).
+
+Which objects a response shows is never cached here: that always comes from the database, so a
+withdrawn article cannot come back through a fragment, whatever the cache holds.
+
+The label follows the content version's ordering (``backend.content_version``): callers read it
+before they read what they render, and store under what they read; labels are never reused, so a
+rendering made before a change committed is stored under a label the change's commit has replaced.
+A lost label (eviction, a flushed cache) is replaced by a fresh one (``cache.add``, first writer
+wins), and every fragment is then rendered anew: always safe. With a read replica the label is
+replaced once more ``CACHE_PURGE_REPEAT_SECONDS`` after the commit, as the content version is.
+
+Django's in-process cache (``make run``) is not shared: a change saved in another process never
+replaces this process's label, so there fragments are kept ``CONTENT_VERSION_RECHECK_SECONDS`` only.
+A cache that cannot be reached is logged and every fragment rendered (``get_many`` finds nothing).
+"""
+
+import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from backend.content_version import reads_may_lag
+from backend.jobs import enqueue
+
+logger = logging.getLogger("backend.fragments")
+
+KEY = "fragment-label"
+REPUBLISH_TASK = "backend.fragments_publish"
+
+
+def enabled() -> bool:
+    return bool(settings.API_FRAGMENT_CACHE)
+
+
+def label() -> str:
+    """The shared label fragment keys carry now; a fresh one when the cache has none (or cannot be reached)."""
+    try:
+        found: str | None = cache.get(KEY)
+        if found is not None:
+            return found
+        fresh = _fresh()
+        if cache.add(KEY, fresh, None):
+            return fresh
+        won: str | None = cache.get(KEY)
+        return won if won is not None else fresh
+    except Exception:
+        logger.exception("The fragment label could not be read from the cache")
+        return _fresh()  # never stored: what is rendered under it is never asked for again
+
+
+def changed() -> None:
+    """Something shown with many fragments changed in the current transaction: a fresh label now and on commit."""
+    publish()
+    transaction.on_commit(committed, robust=True)
+
+
+def committed() -> None:
+    publish()
+    if reads_may_lag():
+        enqueue(REPUBLISH_TASK, countdown=settings.CACHE_PURGE_REPEAT_SECONDS)
+
+
+@shared_task(name=REPUBLISH_TASK)
+def republish() -> None:
+    """A fresh label again, once a replica has had time to replay the change (``committed``)."""
+    publish()
+
+
+def publish() -> None:
+    try:
+        cache.set(KEY, _fresh(), None)
+    except Exception:
+        logger.exception("The fragment label could not be published to the cache")
+
+
+def get_many(keys: Sequence[str]) -> dict[str, Any]:
+    """The fragments found under ``keys`` (one round trip); none when the cache cannot be reached."""
+    if not keys:
+        return {}
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.exception("Fragments could not be read from the cache")
+        return {}
+
+
+def set_many(fragments: Mapping[str, Any]) -> None:
+    if not fragments:
+        return
+    try:
+        cache.set_many(dict(fragments), lifetime())
+    except Exception:
+        logger.exception("Fragments could not be stored in the cache")
+
+
+def lifetime() -> int:
+    """How long a fragment is kept: ``FRAGMENT_CACHE_SECONDS``, or the recheck period of an unshared cache."""
+    return settings.CONTENT_VERSION_RECHECK_SECONDS or settings.FRAGMENT_CACHE_SECONDS
+
+
+def _fresh() -> str:
+    return "f" + secrets.token_hex(8)
