@@ -8,10 +8,12 @@ built by another generator version. Then, in steps (``BENCH_STEPS``, default all
 ``data``
     Build each size's data set if missing, else move its timeline to now (``tests/bench/dataset.py``).
 ``queries``
-    In process, production settings, the response cache off then on: each endpoint's status, body
-    size and SQL queries per request (``CaptureQueriesContext``), uncached and answered from the cache.
+    In process, production settings: each endpoint's status, body size and SQL queries per request
+    (``CaptureQueriesContext``) rendered with every card (the fragment cache off too), uncached (the
+    response cache off, the cards in the fragment cache) and answered from the response cache.
 ``plans``
-    ``EXPLAIN (ANALYZE, BUFFERS)`` of every query of every endpoint (the SQL captured above), at every
+    ``EXPLAIN (ANALYZE, BUFFERS)`` of every query of every endpoint (the SQL captured above with every
+    card rendered), at every
     size: each endpoint's heaviest query, its time and buffers side by side. Every plan is written to
     ``/tmp/newsline-bench-api/plans-<size>.md``, each endpoint's heaviest to ``heaviest-<size>.md``
     (docs/performance-plans.md is the largest size's).
@@ -19,7 +21,9 @@ built by another generator version. Then, in steps (``BENCH_STEPS``, default all
     gunicorn (``BENCH_WORKERS``, 2 sync workers) on production settings with Redis, one server per
     size, serving ``tests.bench.bare_wsgi`` (the product plus the bare baseline's URL); nginx on
     loopback serving the same 6 KB body as a static file. For each mode in ``BENCH_ONLY`` (default
-    ``uncached,cached,varnish``): ``uncached`` (``API_RESPONSE_CACHE=0``), ``cached`` (``=1``,
+    ``uncached,rendered,cached,varnish``): ``uncached`` (``API_RESPONSE_CACHE=0``: every response
+    rendered, its cards from the fragment cache as in production), ``rendered`` (the fragment cache
+    off too, ``API_FRAGMENT_CACHE=0``: every card rendered as well), ``cached`` (``=1``,
     warmed), ``varnish`` (varnishd with deploy/varnish/default.vcl in front of the cached servers,
     warmed), wrk ``-t2 -c<BENCH_CONNECTIONS> -d<BENCH_DURATION> --timeout 10s`` (8 connections, 3 s)
     on every endpoint of every size, the bare Django view and nginx, in ``BENCH_ROUNDS`` (3)
@@ -34,7 +38,7 @@ built by another generator version. Then, in steps (``BENCH_STEPS``, default all
     requests (random stories, tags, sections, searches, every edition's home, most read and sync) for
     ``BENCH_SOAK_SECONDS`` (600): each worker's resident memory after the first minute and at the end.
 
-Defaults (2 sizes, 3 modes, 3 rounds of 3 s, 18 targets a round): about 11 minutes once the data
+Defaults (2 sizes, 4 modes, 3 rounds of 3 s, 18 targets a round): about 14 minutes once the data
 sets exist; building the 100,000-article one takes 5 to 20 minutes more (search indexing), the first
 time only. Requests carry no ``Accept-Encoding`` (uncompressed bodies, as nginx's file) and no cookies.
 """
@@ -67,7 +71,7 @@ PYTHON = str(BIN / "python")
 WORK = Path("/tmp/newsline-bench-api")
 SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "2000,100000").split(",") if size.strip()]
 STEPS = os.environ.get("BENCH_STEPS", "data,queries,plans,measure").split(",")
-MODES = os.environ.get("BENCH_ONLY", "uncached,cached,varnish").split(",")
+MODES = os.environ.get("BENCH_ONLY", "uncached,rendered,cached,varnish").split(",")
 DURATION = os.environ.get("BENCH_DURATION", "3s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
@@ -87,7 +91,7 @@ def database(size: int) -> str:
     return f"newsline_bench_{size // 1000}k" if size % 1000 == 0 else f"newsline_bench_{size}"
 
 
-def env_for(size: int, *, cached: bool) -> dict[str, str]:
+def env_for(size: int, *, cached: bool, fragments: bool = True) -> dict[str, str]:
     """Production settings (as bench_web.py) on this size's database; each size its own cache key prefix."""
     return {
         **os.environ,
@@ -100,6 +104,7 @@ def env_for(size: int, *, cached: bool) -> dict[str, str]:
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": f"bench-{size}",
         "API_RESPONSE_CACHE": "1" if cached else "0",
+        "API_FRAGMENT_CACHE": "1" if fragments else "0",
         "THROTTLE_READ": "100000000/min",
         "LOG_LEVEL": "WARNING",
         "NEWSLINE_VAR_DIR": str(WORK / "var"),
@@ -186,16 +191,17 @@ def inspect(size: int, targets: dict[str, Any], plans: bool) -> dict[str, Any]:
     answer: dict[str, Any] = {"endpoints": {}, "plans": {}}
     full: list[str] = []
     heavy: list[str] = []
+    modes = {"rendered": (False, False), "uncached": (False, True), "cached": (True, True)}
     for name, path in endpoints(targets).items():
         row: dict[str, Any] = {}
-        for cached in (False, True):
-            with override_settings(API_RESPONSE_CACHE=cached):
+        for mode, (cached, fragments) in modes.items():
+            with override_settings(API_RESPONSE_CACHE=cached, API_FRAGMENT_CACHE=fragments):
                 client = Client(HTTP_HOST="127.0.0.1")
-                client.get(path)  # warms the process, and stores the entry when cached
+                client.get(path)  # warms the process, and stores the entry (or the cards) when cached
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(path)
-            row["cached" if cached else "uncached"] = len(queries.captured_queries)
-            if not cached:
+            row[mode] = len(queries.captured_queries)
+            if mode == "rendered":
                 row["status"], row["bytes"] = response.status_code, len(response.content)
                 control = response.get("Cache-Control", "")
                 age = re.search(r"max-age=(\d+)", control)
@@ -258,11 +264,12 @@ def wrk(url: str, duration: str = DURATION, *, gzipped: bool = False) -> dict[st
 
 
 @contextmanager
-def gunicorn(size: int, port: int, *, cached: bool) -> Iterator[str]:
+def gunicorn(size: int, port: int, *, mode: str) -> Iterator[str]:
+    env = env_for(size, cached=mode not in ("uncached", "rendered"), fragments=mode != "rendered")
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "tests.bench.bare_wsgi:application", "-b", f"127.0.0.1:{port}", "-w", WORKERS,
          "--worker-class", "sync", "--access-logfile", "/dev/null", "--log-level", "warning", "--no-control-socket"],
-        cwd=ROOT, env=env_for(size, cached=cached), start_new_session=True,
+        cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
@@ -374,8 +381,7 @@ def measure(all_targets: dict[int, dict[str, Any]], inspected: dict[int, dict[st
         sh(["redis-cli", "-n", CACHE_DB, "FLUSHDB"], capture_output=True)
         with ExitStack() as stack:
             servers = {
-                size: stack.enter_context(gunicorn(size, PORT + index, cached=mode != "uncached"))
-                for index, size in enumerate(SIZES)
+                size: stack.enter_context(gunicorn(size, PORT + index, mode=mode)) for index, size in enumerate(SIZES)
             }
             # The bare view on the first size's server (it reads nothing, so the size does not matter).
             bare_url = f"{servers[SIZES[0]]}/bench/bare"
@@ -394,8 +400,9 @@ def measure(all_targets: dict[int, dict[str, Any]], inspected: dict[int, dict[st
             gzipped = mode == "varnish"
             results[mode] = measure_mode(servers, backends, bare_url, nginx_url, all_targets, gzipped=gzipped)
         print_mode(mode, results[mode], all_targets, inspected)
-    if "uncached" in results and len(SIZES) > 1:
-        print_growth(results["uncached"])
+    for mode in ("uncached", "rendered"):
+        if mode in results and len(SIZES) > 1:
+            print_growth(mode, results[mode])
 
 
 # --- soak: a web worker's memory under ten minutes of mixed load ----------------------------------------
@@ -447,7 +454,7 @@ def soak(size: int) -> None:
         "request = function()\n  i = i + 1\n  return wrk.format('GET', paths[(i * 7919) % #paths + 1])\nend\n"
     )
     sh(["redis-cli", "-n", CACHE_DB, "FLUSHDB"], capture_output=True)
-    with gunicorn(size, PORT, cached=False) as base:
+    with gunicorn(size, PORT, mode="uncached") as base:
         master = int(sh(["pgrep", "-f", f"127.0.0.1:{PORT}", "-o"], capture_output=True).stdout.split()[0])
         load = subprocess.Popen(
             ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), base],
@@ -479,7 +486,8 @@ def print_mode(
     inspected: dict[int, dict[str, Any]],
 ) -> None:
     what = {
-        "uncached": "response cache off (API_RESPONSE_CACHE=0): every request renders",
+        "uncached": "response cache off (API_RESPONSE_CACHE=0): every request renders, cards from the fragment cache",
+        "rendered": "response and fragment caches off (API_FRAGMENT_CACHE=0): every request renders every card",
         "cached": "response cache on (API_RESPONSE_CACHE=1), warmed: repeat requests are hits",
         "varnish": "through Varnish (deploy/varnish/default.vcl) in front of the cached servers, warmed; "
         "every request (nginx's and the bare view's too) with Accept-Encoding: gzip, as the apps send",
@@ -499,8 +507,8 @@ def print_mode(
         for name in ENDPOINTS:
             row = figures[size, name]
             counts = inspected[size]["endpoints"][name]
-            if mode == "uncached":
-                queries = str(counts["uncached"])
+            if mode in ("uncached", "rendered"):
+                queries = str(counts[mode])
             elif mode == "cached":
                 queries = str(counts["cached"])
             else:
@@ -517,9 +525,9 @@ def _row(name: str, row: dict[str, float], queries: str, bare: dict[str, float],
     )
 
 
-def print_growth(figures: dict[tuple[int | None, str], dict[str, float]]) -> None:
+def print_growth(mode: str, figures: dict[tuple[int | None, str], dict[str, float]]) -> None:
     small, large = SIZES[0], SIZES[-1]
-    print(f"\nUncached, {large:,} / {small:,} published articles (the issue's bar: >= {TARGET_RATIO:.0%})")
+    print(f"\n{mode.capitalize()}, {large:,} / {small:,} published articles (the issue's bar: >= {TARGET_RATIO:.0%})")
     print(f"{'endpoint':26} {f'{small:,} req/s':>14} {f'{large:,} req/s':>14} {'ratio':>7}")
     for name in ENDPOINTS:
         low, high = figures[small, name]["rps"], figures[large, name]["rps"]
@@ -563,10 +571,11 @@ def main() -> int:
             if bad:
                 print(f"{database(size)}: endpoints not answering 200: {bad}", file=sys.stderr)
                 return 1
-        print("\nSQL queries per request (uncached / from the response cache), response bytes")
+        print("\nSQL queries per request (every card rendered / uncached / from the response cache), response bytes")
         for name in ENDPOINTS:
             cells = [
-                f"{rows[name]['uncached']:>3} / {rows[name]['cached']:<2} {rows[name]['bytes']:>7} B"
+                f"{rows[name]['rendered']:>3} / {rows[name]['uncached']:>2} / {rows[name]['cached']:<2} "
+                f"{rows[name]['bytes']:>7} B"
                 for rows in (inspected[size]["endpoints"] for size in SIZES)
             ]
             print(f"{name:16} " + "   ".join(cells))
