@@ -25,6 +25,12 @@ A lost label (eviction, a flushed cache) is replaced by a fresh one (``cache.add
 wins), and every fragment is then rendered anew: always safe. With a read replica the label is
 replaced once more ``CACHE_PURGE_REPEAT_SECONDS`` after the commit, as the content version is.
 
+A process reads the label once a ``FRAGMENT_LABEL_MEMO_SECONDS`` (one second) at most, not on every
+request: a change renews it at once in the process that made it, and within that second in every
+other (a renamed tag may show its old name on cards for a second; which articles are shown, and so
+a withdrawal, is never delayed: see above). ``kept`` keeps a few small things read from the database
+(the editions, the sections) in the process under the same label.
+
 Django's in-process cache (``make run``) is not shared: a change saved in another process never
 replaces this process's label, so there fragments are kept ``CONTENT_VERSION_RECHECK_SECONDS`` only.
 A cache that cannot be reached is logged and every fragment rendered (``get_many`` finds nothing).
@@ -32,8 +38,9 @@ A cache that cannot be reached is logged and every fragment rendered (``get_many
 
 import logging
 import secrets
-from collections.abc import Mapping, Sequence
-from typing import Any
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from celery import shared_task
 from django.conf import settings
@@ -48,6 +55,12 @@ logger = logging.getLogger("backend.fragments")
 KEY = "fragment-label"
 REPUBLISH_TASK = "backend.fragments_publish"
 
+T = TypeVar("T")
+
+# This process's last read of the label: (label, when, by time.monotonic()).
+_memo: tuple[str, float] | None = None
+_kept: dict[str, tuple[str, Any]] = {}
+
 
 def enabled() -> bool:
     return bool(settings.API_FRAGMENT_CACHE)
@@ -55,6 +68,33 @@ def enabled() -> bool:
 
 def label() -> str:
     """The shared label fragment keys carry now; a fresh one when the cache has none (or cannot be reached)."""
+    global _memo
+    now = time.monotonic()
+    if _memo is not None and now - _memo[1] < settings.FRAGMENT_LABEL_MEMO_SECONDS:
+        return _memo[0]
+    current = _read()
+    _memo = (current, now)
+    return current
+
+
+def kept(name: str, load: Callable[[], T]) -> T:
+    """``load()``, kept in this process until the label moves: for small things every change of which renews it."""
+    current = label()
+    found = _kept.get(name)
+    if found is None or found[0] != current:
+        found = _kept[name] = (current, load())
+    value: T = found[1]
+    return value
+
+
+def forget() -> None:
+    """Drop what this process remembers (the label, what ``kept`` holds): the next read asks the cache."""
+    global _memo
+    _memo = None
+    _kept.clear()
+
+
+def _read() -> str:
     try:
         found: str | None = cache.get(KEY)
         if found is not None:
@@ -88,6 +128,7 @@ def republish() -> None:
 
 
 def publish() -> None:
+    forget()
     try:
         cache.set(KEY, _fresh(), None)
     except Exception:

@@ -49,21 +49,14 @@ CARD_DEFERRED = ("body_html", "body_text", *search.SEARCH_INDEX_FIELDS)
 REF_FIELDS = ("id", "published_at", "updated_at", "section")
 
 
-_editions: tuple[str, list[Edition]] | None = None
-
-
 def editions_known() -> list[Edition]:
     """Every edition in display order, kept in the process under the shared fragment label.
 
     Every request names its edition, and there are a handful: they are read from the database once, and
-    again only when the label moved (``backend.fragments``), which every edition's save and deletion does
-    (``newsapi.apps``). The label is one cache read, which the request's cards need anyway.
+    again only when the label moved (``backend.fragments.kept``), which every edition's save and deletion
+    does (``newsapi.apps``).
     """
-    global _editions
-    label = fragments.label()
-    if _editions is None or _editions[0] != label:
-        _editions = (label, list(Edition.objects.all()))
-    return _editions[1]
+    return fragments.kept("editions", lambda: list(Edition.objects.all()))
 
 
 def edition_for_code(code: str) -> Edition | None:
@@ -81,6 +74,12 @@ def edition_list() -> QuerySet[Edition]:
 
 def section_list(*, edition: Edition) -> QuerySet[Section]:
     return Section.objects.annotate(name=_section_name(edition_ref=edition.pk)).order_by("position", "slug")
+
+
+def sections_known(*, edition: Edition) -> list[Section]:
+    """``section_list``, kept in the process under the shared fragment label (``editions_known``): every
+    section's and section name's save and deletion renews it."""
+    return fragments.kept(f"sections-{edition.pk}", lambda: list(section_list(edition=edition)))
 
 
 def _section_name(*, edition_ref: Any, section_ref: Any = None) -> Coalesce:
@@ -204,7 +203,7 @@ def home_feed(*, edition: Edition, now: datetime | None = None, refs: bool = Fal
     published = article_cards(edition=edition, refs=refs).order_by("-published_at", "-id")
     breaking = list(published.filter(is_breaking=True, published_at__gte=now - BREAKING_WINDOW)[:HOME_BREAKING])
     top = list(published[:HOME_TOP])
-    sections = list(section_list(edition=edition))
+    sections = sections_known(edition=edition)
     per_section = list(_section_rails(edition=edition, sections=sections, refs=refs))
     grouped: dict[int, list[Article]] = {section.pk: [] for section in sections}
     for article in per_section:

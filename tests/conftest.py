@@ -10,6 +10,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 from rest_framework.test import APIClient
 
+from backend import fragments
 from config.celery import app as celery_app
 from devtools.fcm_emulator import EmulatorServer
 from notifications.gateway import FCMGateway
@@ -39,7 +40,9 @@ def _cache_per_worker():
 
 
 def clear_cache() -> None:
-    """Empty this test process's cache: its own keys only, never the whole Redis database."""
+    """Empty this test process's cache: its own keys only, never the whole Redis database; and forget what
+    the process remembers of it (backend.fragments)."""
+    fragments.forget()
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         client = backend._cache.get_client(None, write=True)

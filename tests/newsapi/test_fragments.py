@@ -136,6 +136,7 @@ def test_a_lost_label_renders_every_card_again(api, django_assert_num_queries):
     article = published_article(title="Kept", tags=[TagFactory()], image=ImageFactory())
     cards(api)
     cache.delete(fragments.KEY)
+    fragments.forget()  # what every process does within FRAGMENT_LABEL_MEMO_SECONDS
 
     with django_assert_num_queries(5):  # the editions, the page, its cards (page, tags, renditions)
         assert card(api, article)["title"] == "Kept"
@@ -167,7 +168,8 @@ def test_the_same_card_serves_lists_home_and_related(api, django_assert_num_quer
 @override_settings(
     CACHES={"default": {"BACKEND": "backend.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
 )
-def test_an_unreachable_cache_is_logged_and_every_fragment_rendered(caplog):
+def test_an_unreachable_cache_is_logged_and_every_fragment_rendered(settings, caplog):
+    settings.FRAGMENT_LABEL_MEMO_SECONDS = 0
     label = fragments.label()
 
     fragments.set_many({f"card:{label}:x": {"id": 1}})
@@ -186,3 +188,16 @@ def test_an_edition_added_or_removed_is_known_to_the_next_request(api):
 
     kurmanji.delete()
     assert api.get("/api/v1/articles/?lang=ku").status_code == 400
+
+
+def test_a_process_reads_the_label_once_a_second_and_its_own_changes_at_once(settings):
+    first = fragments.label()
+    cache.set(fragments.KEY, "set-by-another-process")
+
+    assert fragments.label() == first  # remembered for FRAGMENT_LABEL_MEMO_SECONDS
+    settings.FRAGMENT_LABEL_MEMO_SECONDS = 0
+    assert fragments.label() == "set-by-another-process"
+
+    settings.FRAGMENT_LABEL_MEMO_SECONDS = 60
+    TagFactory()  # a change made here renews the label at once, whatever is remembered
+    assert fragments.label() not in {first, "set-by-another-process"}

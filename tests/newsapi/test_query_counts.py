@@ -103,12 +103,13 @@ BUDGETS = {
     "sync": 5,
 }
 # Rendered again (the response cache off) once its cards are in the fragment cache: no card query, and
-# neither the edition (kept by the process) nor the Last-Modified aggregate (kept under the content version).
+# neither the editions and sections (kept by the process) nor the Last-Modified aggregate (kept under the
+# content version).
 WARM = {
     "articles": 1,
     "articles-filtered": 3,
     "detail": 3,
-    "home": 6,
+    "home": 5,
     "most-read": 2,
     "search": 1,
     "tag": 2,
