@@ -294,6 +294,24 @@ def _analysed_word(lang: str, word: str) -> tuple[frozenset[str], tuple[str, ...
 
 
 def _word_spans(text: str) -> list[tuple[int, int]]:
+    """Where the words of ``text`` (whitespace collapsed to single spaces) are: ``split_words``' rule.
+
+    A space-separated piece made only of letters, or only of decimal digits, is one word as it stands
+    (``str.isalpha``: every character a letter, categories L*; ``isdecimal``: Nd), found without
+    looking at each character; only the others (punctuation, marks, ZWNJ, mixed) are walked.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for piece in text.split(" "):
+        if piece.isalpha() or piece.isdecimal():
+            spans.append((position, position + len(piece)))
+        else:
+            spans += [(position + start, position + end) for start, end in _char_spans(piece)]
+        position += len(piece) + 1
+    return spans
+
+
+def _char_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     start = None
     for index, char in enumerate(text):
@@ -322,14 +340,25 @@ def _terms_matched(lang: str, word: str, terms: Sequence[QueryTerm]) -> set[int]
     return found
 
 
-def highlight(lang: str, terms: Sequence[QueryTerm], texts: Iterable[str], *, length: int = SNIPPET_CHARS) -> str:
+def highlight(
+    lang: str,
+    terms: Sequence[QueryTerm],
+    texts: Iterable[str],
+    *,
+    length: int = SNIPPET_CHARS,
+    seen: dict[str, set[int]] | None = None,
+) -> str:
     """A snippet of the first of ``texts`` holding most of ``terms``, about ``length`` long, matches in ``<mark>``.
 
     Everything else is HTML-escaped: the only markup is ``<mark>``. Whitespace is collapsed; a
     text cut short gets "…" where it was cut. When no text holds a term (the article matched by a
     tag or an author name, or deeper in the body than ``HIGHLIGHT_SCAN_CHARS``), the first
     non-empty text, unmarked.
+
+    ``seen`` remembers which terms each word matched: a page of results highlighted with the same
+    ``lang`` and ``terms`` shares one, and analyses each distinct word once (most words repeat).
     """
+    seen = {} if seen is None else seen
     best: tuple[int, str, list[tuple[int, int]]] | None = None
     for raw in texts:
         text = " ".join(raw[:HIGHLIGHT_SCAN_CHARS].split())
@@ -338,7 +367,10 @@ def highlight(lang: str, terms: Sequence[QueryTerm], texts: Iterable[str], *, le
         marked: list[tuple[int, int]] = []
         found: set[int] = set()
         for start, end in _word_spans(text):
-            hits = _terms_matched(lang, text[start:end], terms)
+            word = text[start:end]
+            hits = seen.get(word)
+            if hits is None:
+                hits = seen[word] = _terms_matched(lang, word, terms)
             if hits:
                 marked.append((start, end))
                 found |= hits

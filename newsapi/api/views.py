@@ -226,8 +226,9 @@ class SearchView(APIView):
         page = paginate(results, request, SEARCH, search.recent_first(timezone.now()))
         terms = search.parse(edition.code, query["q"])
         texts = {ref.pk: (ref.title, ref.summary, ref.body_text) for ref in page.items}
+        seen: dict[str, set[int]] = {}  # the page's words, each analysed once
         found = [
-            {**card, "highlight": search.highlight(edition.code, terms, texts[card["id"]])}
+            {**card, "highlight": search.highlight(edition.code, terms, texts[card["id"]], seen=seen)}
             for card in cards.cards(page.items, request)
         ]
         response = Response(page.as_dict(found))

@@ -6,10 +6,12 @@ The pair tables hold a document word (or short phrase) and a query that must fin
 so a broken rule fails a test that says which.
 """
 
+import random
 import time
 
 import pytest
 
+from newsapi.search import _char_spans, _word_spans
 from newsapi.search_analysis import (
     QueryTerm,
     arabic,
@@ -19,6 +21,7 @@ from newsapi.search_analysis import (
     normalize,
     query_terms,
 )
+from newsapi.search_analysis.tokens import split_words
 
 ZWNJ = "\u200c"
 
@@ -607,3 +610,16 @@ def test_very_long_input_finishes_and_returns_terms(lang):
     assert matches(lang, text, "2024 chin")
     assert len(terms) > 10_000
     assert time.monotonic() - started < 30
+
+
+def test_highlight_finds_the_words_split_words_finds_in_every_script():
+    """The highlight's word finder takes whole space-separated pieces of letters or digits as they stand;
+    it must find exactly the words the per-character rule (split_words) finds, whatever the script."""
+    in_erbil, school = "هەولێر\u200cدا", "مَدْرَسَة"  # a ZWNJ inside a Sorani word; Arabic with harakat (marks)
+    pieces = ["The", "building,", "G7", "12", "x²", "a\u200bb", in_erbil, school, "١٢", "e’f", "3.14"]
+    rng = random.Random(9)
+    texts = [" ".join(pieces)] + [" ".join(rng.choices(pieces, k=rng.randint(0, 12))) for _ in range(2000)]
+
+    for text in texts:
+        assert _word_spans(text) == _char_spans(text), text
+        assert [text[start:end] for start, end in _word_spans(text)] == split_words(text)
