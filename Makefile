@@ -139,8 +139,8 @@ format: venv
 	$(BIN)/ruff format .
 
 # 2,000 and 100,000 published articles (databases kept between runs), uncached, cached and through Varnish,
-# beside a bare Django view and nginx; about 11 minutes once the data sets exist (docs/performance.md).
-# Knobs: BENCH_SIZES=2000,100000 BENCH_STEPS=data,queries,plans,measure BENCH_ONLY=uncached,cached,varnish
+# beside a bare Django view and nginx; about 13 minutes once the data sets exist (docs/performance.md).
+# Knobs: BENCH_SIZES=2000,100000 BENCH_STEPS=data,queries,plans,measure BENCH_ONLY=uncached,rendered,cached,varnish
 # BENCH_DURATION=3s BENCH_ROUNDS=3 BENCH_CONNECTIONS=8, e.g. make bench-api BENCH_STEPS=data,plans
 bench-api: venv services varnish
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
