@@ -66,14 +66,20 @@ def changed() -> None:
     Call it right after moving the counter. A cache that cannot be reached is logged, never raised
     into the edit (entries expire on their own lifetime).
     """
+    renew_around_commit(publish, REPUBLISH_TASK)
+
+
+def renew_around_commit(publish: Callable[[], None], republish_task: str) -> None:
+    """``publish`` a fresh label now, again once the current transaction commits and, when reads may come
+    from a replica, once more ``CACHE_PURGE_REPEAT_SECONDS`` later by ``republish_task`` (see above)."""
     publish()
+
+    def committed() -> None:
+        publish()
+        if reads_may_lag():
+            enqueue(republish_task, countdown=settings.CACHE_PURGE_REPEAT_SECONDS)
+
     transaction.on_commit(committed, robust=True)
-
-
-def committed() -> None:
-    publish()
-    if reads_may_lag():
-        enqueue(REPUBLISH_TASK, countdown=settings.CACHE_PURGE_REPEAT_SECONDS)
 
 
 def reads_may_lag() -> bool:
@@ -83,7 +89,7 @@ def reads_may_lag() -> bool:
 
 @shared_task(name=REPUBLISH_TASK)
 def republish() -> None:
-    """A fresh label again, once a replica has had time to replay the commit (``committed``)."""
+    """A fresh label again, once a replica has had time to replay the commit (``renew_around_commit``)."""
     publish()
 
 

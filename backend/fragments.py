@@ -45,10 +45,8 @@ from typing import Any, TypeVar
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
-from backend.content_version import reads_may_lag
-from backend.jobs import enqueue
+from backend.content_version import renew_around_commit
 
 logger = logging.getLogger("backend.fragments")
 
@@ -111,19 +109,12 @@ def _read() -> str:
 
 def changed() -> None:
     """Something shown with many fragments changed in the current transaction: a fresh label now and on commit."""
-    publish()
-    transaction.on_commit(committed, robust=True)
-
-
-def committed() -> None:
-    publish()
-    if reads_may_lag():
-        enqueue(REPUBLISH_TASK, countdown=settings.CACHE_PURGE_REPEAT_SECONDS)
+    renew_around_commit(publish, REPUBLISH_TASK)
 
 
 @shared_task(name=REPUBLISH_TASK)
 def republish() -> None:
-    """A fresh label again, once a replica has had time to replay the change (``committed``)."""
+    """A fresh label again, once a replica has had time to replay the change (``changed``)."""
     publish()
 
 

@@ -144,14 +144,13 @@ _DATETIME = serializers.DateTimeField()
 
 
 class MostReadCardSerializer(ArticleCardSerializer):
+    """A most-read card's shape: the card (from ``newsapi.api.cards``) with its count, which the views add."""
+
     view_count = serializers.IntegerField(read_only=True, help_text="Views counted in the requested window.")
 
     class Meta(ArticleCardSerializer.Meta):
         fields = [*ArticleCardSerializer.Meta.fields, "view_count"]
         read_only_fields = fields
-
-    def to_representation(self, instance: Article) -> dict[str, Any]:
-        return {**super().to_representation(instance), "view_count": instance.view_count}  # type: ignore[attr-defined]
 
 
 HIGHLIGHT_HELP = (
@@ -161,10 +160,8 @@ HIGHLIGHT_HELP = (
 
 
 class SearchCardSerializer(ArticleCardSerializer):
-    """A search result: the card and its ``highlight`` (``newsapi.search.highlight``).
-
-    The context carries the query's terms (``terms``) and the edition's code (``lang``).
-    """
+    """A search result's shape: the card (from ``newsapi.api.cards``) and its ``highlight``
+    (``newsapi.search.highlight``), which the search view adds."""
 
     highlight = serializers.CharField(
         read_only=True,
@@ -177,13 +174,6 @@ class SearchCardSerializer(ArticleCardSerializer):
     class Meta(ArticleCardSerializer.Meta):
         fields = [*ArticleCardSerializer.Meta.fields, "highlight"]
         read_only_fields = fields
-
-    def to_representation(self, instance: Article) -> dict[str, Any]:
-        texts = (instance.title, instance.summary, instance.body_text)
-        return {
-            **super().to_representation(instance),
-            "highlight": search.highlight(self.context["lang"], self.context["terms"], texts),
-        }
 
 
 TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length or 200
