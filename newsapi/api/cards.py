@@ -7,18 +7,28 @@ and its kin: ``id``, ``published_at``, ``updated_at``, ``section``), then turns 
 - ``bodies``: a detail without its ``related`` and ``translations`` (``ArticleFullSerializer.body``),
   which the view adds: they depend on other articles.
 
-Each is looked up under ``<kind>:<id>:<updated_at>:<label>:<origin>`` (the shared label of
-``backend.fragments``; the origin's scheme and host, which pictures' absolute addresses are built
-with) in one ``get_many``; the missing ones are rendered in the card's fixed queries and stored, each
-under the ``updated_at`` of the row it was rendered from. A ref whose article was withdrawn between
-the two reads is left out.
+Each is looked up under ``<kind>:<label>:<origin>:<release>:<id>:<updated_at>`` in one ``get_many``:
+
+- ``label``: the shared label of ``backend.fragments``;
+- ``origin``: the request's scheme and host, which pictures' absolute addresses are built with;
+- ``release``: a digest of the code that builds cards and bodies and of the settings their addresses
+  come from, so a deploy that changes either is never served the last release's fragments;
+- ``updated_at``: the article's, which needs only to differ from one save to the next (two servers'
+  clocks may disagree; no order is assumed).
+
+The missing ones are rendered in the card's fixed queries and stored, each under the ``updated_at`` of
+the row it was rendered from. A ref whose article was withdrawn between the two reads is left out.
 """
 
 import hashlib
+import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from rest_framework.request import Request
 
 from backend import fragments
@@ -59,7 +69,7 @@ def _fragments(
         rendered = render([ref.pk for ref in refs], request)
         return [rendered[ref.pk][1] for ref in refs if ref.pk in rendered]
     # The label before anything is rendered (backend.fragments: the ordering that keeps keys honest).
-    prefix = f"{kind}:{fragments.label()}:{_origin(request)}"
+    prefix = f"{kind}:{fragments.label()}:{_origin(request)}:{_release()}"
     keys = {ref.pk: _key(prefix, ref.pk, ref.updated_at) for ref in refs}
     found = fragments.get_many(list(keys.values()))
     data = {pk: found[key] for pk, key in keys.items() if key in found}
@@ -78,3 +88,20 @@ def _key(prefix: str, pk: int, updated_at: datetime) -> str:
 def _origin(request: Request) -> str:
     origin = f"{request.scheme}://{request.get_host()}"
     return hashlib.blake2b(origin.encode(), digest_size=6).hexdigest()
+
+
+# Where what a card or a body shows is decided: the fields and their order, the addresses, the section names.
+SHAPING_MODULES = ("newsapi.api.cards", "newsapi.api.serializers", "newsapi.selectors", "newsapi.models")
+
+
+def _release() -> str:
+    addresses = f"{settings.SITE_URL}|{settings.MEDIA_URL}|{settings.STORAGES.get('default')}"
+    return hashlib.blake2b(f"{_code_digest()}|{addresses}".encode(), digest_size=6).hexdigest()
+
+
+@cache
+def _code_digest() -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for name in SHAPING_MODULES:
+        digest.update(Path(sys.modules[name].__file__ or name).read_bytes())
+    return digest.hexdigest()

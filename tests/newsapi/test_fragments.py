@@ -10,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 
 from backend import fragments
+from newsapi.api import cards as cards_module
+from newsapi.api.serializers import ArticleCardSerializer
 from newsapi.images import image_generate_renditions
 from newsapi.models import Edition, SectionName
 from newsapi.services import article_unpublish, article_update
@@ -201,3 +203,22 @@ def test_a_process_reads_the_label_once_a_second_and_its_own_changes_at_once(set
     settings.FRAGMENT_LABEL_MEMO_SECONDS = 60
     TagFactory()  # a change made here renews the label at once, whatever is remembered
     assert fragments.label() not in {first, "set-by-another-process"}
+
+
+def test_cards_kept_under_other_settings_are_not_served(api, settings):
+    article = published_article()
+    assert card(api, article)["url"].startswith(settings.SITE_URL + "/")
+    assert settings.SITE_URL != "https://news.example.org"
+
+    settings.SITE_URL = "https://news.example.org"
+
+    assert card(api, article)["url"].startswith("https://news.example.org/")
+
+
+def test_cards_kept_by_another_release_are_not_served(api, monkeypatch):
+    article = published_article(title="Rendered by this release")
+    cards(api)
+    monkeypatch.setattr(cards_module, "_code_digest", lambda: "another-release")
+    monkeypatch.setattr(ArticleCardSerializer, "to_representation", lambda self, instance: {"id": instance.pk})
+
+    assert card(api, article) == {"id": article.pk}
