@@ -1,11 +1,7 @@
 """GET /metrics: only for allowed scrapers, a parseable exposition, request latencies by route, Celery queues."""
 
 import os
-import secrets
 import signal
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,13 +15,12 @@ from prometheus_client.samples import Sample
 
 from backend.metrics import celery_queue_names
 from config.celery import app as celery_app
-from tests.backend.test_production_server import free_port
-from tests.backend.test_settings import BASE_DIR, SETTINGS_VARIABLES, production_env, run_manage
+from tests.backend.production import free_port, production_gunicorn
+from tests.backend.test_settings import production_env, run_manage
 from tests.factories import published_article
 
 TOKEN = "metrics-test-token-" + "x" * 24
 AUTH = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 needs_redis = pytest.mark.skipif(
     not django_settings.REDIS_URL, reason="the queue lengths are read from the broker's Redis (make test provides it)"
 )
@@ -267,47 +262,10 @@ def gunicorn_multiprocess(tmp_path) -> Iterator[tuple[str, Path]]:
     """gunicorn with two workers and PROMETHEUS_MULTIPROC_DIR, as docs/operations.md tells operators to run it."""
     metrics_dir = tmp_path / "prometheus"
     metrics_dir.mkdir()
-    (tmp_path / "static").mkdir()
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        STATIC_ROOT=str(tmp_path / "static"),
-        NEWSLINE_VAR_DIR=str(tmp_path / "var"),
-        METRICS_TOKEN=TOKEN,
-        PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
-    )
-    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):  # the 404 page links hashed files
-        subprocess.run([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env, check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen(
-        [GUNICORN, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while fetch_or_none(url + "/readyz") is None:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.2)
+    with production_gunicorn(
+        tmp_path, workers=2, METRICS_TOKEN=TOKEN, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir)
+    ) as url:
         yield url, metrics_dir
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def fetch_or_none(url: str) -> int | None:
-    try:
-        return fetch(url)[0]
-    except OSError:
-        return None
 
 
 def worker_pids(metrics_dir: Path) -> set[int]:

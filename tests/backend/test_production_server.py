@@ -2,73 +2,24 @@
 
 import gzip
 import re
-import secrets
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.backend.test_settings import BASE_DIR, SETTINGS_VARIABLES
+from tests.backend.production import production_gunicorn
 
 # Its own SQLite database and processes: nothing to learn from running it in the SQLite pass again.
 pytestmark = pytest.mark.once
 
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 ONE_YEAR = 365 * 24 * 3600
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    import os
-
-    tmp = tmp_path_factory.mktemp("production")
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
-        STATIC_ROOT=str(tmp / "static"),
-        NEWSLINE_VAR_DIR=str(tmp / "var"),
-    )
-    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env, check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen(
-        [GUNICORN, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start: {process.stderr.read()!r}") from None
-                time.sleep(0.2)
+    with production_gunicorn(tmp_path_factory.mktemp("production")) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
