@@ -43,14 +43,12 @@ NEVER_STORED_CACHE_CONTROL = ("private", "no-store", "no-cache")
 SKIPPED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/api/schema/", "/api/docs/")
 
 
-def cached_or_render(
-    request: Request | HttpRequest, version: str, render: Callable[[], Rendered]
-) -> HttpResponse | Rendered:
+def cached_or_render(request: Request | HttpRequest, render: Callable[[], Rendered]) -> HttpResponse | Rendered:
     """``render()``'s response, marked as one the response cache may store.
 
     The lookup and the storing happen in ``ResponseCacheMiddleware``, around the whole request,
-    under the content version it read before the view ran: ``version`` (the view's own read, made
-    later) can only be the same or newer, so what is stored is never older than its key.
+    under the content version it read before the view ran, so what is stored is never older than
+    its key; the view needs no version of its own.
     """
     response = render()
     if settings.API_RESPONSE_CACHE:

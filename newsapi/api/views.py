@@ -71,7 +71,7 @@ class ArticleListView(APIView):
         operation_id="articles_list",
     )
     def get(self, request: Request) -> HttpResponse | Response:
-        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+        return cached_or_render(request, lambda: self.render(request))
 
     def render(self, request: Request) -> Response:
         filters = validated(params.ArticleListParams, request)
@@ -89,7 +89,7 @@ class ArticleListView(APIView):
 class ArticleDetailView(APIView):
     @extend_schema(responses={200: ArticleFullSerializer, **PROBLEM_RESPONSES})
     def get(self, request: Request, pk: int) -> HttpResponse | Response:
-        return cached_or_render(request, selectors.content_version(), lambda: self.render(request, pk))
+        return cached_or_render(request, lambda: self.render(request, pk))
 
     def render(self, request: Request, pk: int) -> Response:
         article = selectors.article_detail_ref(article_id=pk)
@@ -133,7 +133,7 @@ class HomeSerializer(serializers.Serializer[Any]):
 class HomeView(APIView):
     @extend_schema(parameters=[EditionParams], responses={200: HomeSerializer, **PROBLEM_RESPONSES})
     def get(self, request: Request) -> HttpResponse | Response:
-        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+        return cached_or_render(request, lambda: self.render(request))
 
     def render(self, request: Request) -> Response:
         edition = validated(EditionParams, request)["lang"]
@@ -182,7 +182,7 @@ class MostReadView(APIView):
         # Through the content-version cache: a withdrawal changes the key at once, and the view
         # counts (which do not move the version) are at most API_CACHE_MAX_AGE old, the same
         # staleness the max-age below already grants the apps and the CDN.
-        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+        return cached_or_render(request, lambda: self.render(request))
 
     def render(self, request: Request) -> Response:
         query = validated(params.MostReadParams, request)
@@ -217,7 +217,7 @@ class SearchView(APIView):
         description=SEARCH_DESCRIPTION,
     )
     def get(self, request: Request) -> HttpResponse | Response:
-        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+        return cached_or_render(request, lambda: self.render(request))
 
     def render(self, request: Request) -> Response:
         query = validated(params.SearchParams, request)
@@ -255,7 +255,7 @@ class SuggestView(APIView):
         ),
     )
     def get(self, request: Request) -> HttpResponse | Response:
-        return cached_or_render(request, selectors.content_version(), lambda: self.render(request))
+        return cached_or_render(request, lambda: self.render(request))
 
     def render(self, request: Request) -> Response:
         query = validated(params.SuggestParams, request)
@@ -283,7 +283,7 @@ class TagDetailView(APIView):
         parameters=[EditionParams, *PAGE_PARAMETERS], responses={200: TagPageSerializer, **PROBLEM_RESPONSES}
     )
     def get(self, request: Request, slug: str) -> HttpResponse | Response:
-        return cached_or_render(request, selectors.content_version(), lambda: self.render(request, slug))
+        return cached_or_render(request, lambda: self.render(request, slug))
 
     def render(self, request: Request, slug: str) -> Response:
         edition = validated(EditionParams, request)["lang"]

@@ -244,7 +244,7 @@ def _most_read(edition: Edition, version: str) -> list[dict[str, Any]]:
 @require_safe
 def home_page(request: HttpRequest, edition: str) -> HttpResponseBase:
     current = _edition(edition)
-    return cached_or_render(request, selectors.content_version(), lambda: _home(request, current))
+    return cached_or_render(request, lambda: _home(request, current))
 
 
 def _home(request: HttpRequest, edition: Edition) -> TemplateResponse:
@@ -266,7 +266,7 @@ def _home(request: HttpRequest, edition: Edition) -> TemplateResponse:
 @require_safe
 def article_page(request: HttpRequest, edition: str, section: str, pk: int, slug: str = "") -> HttpResponseBase:
     version = selectors.content_version()
-    return cached_or_render(request, version, lambda: _article(request, edition, section, pk, slug, version))
+    return cached_or_render(request, lambda: _article(request, edition, section, pk, slug, version))
 
 
 def _article(request: HttpRequest, code: str, section: str, pk: int, slug: str, version: str) -> HttpResponseBase:
@@ -420,7 +420,7 @@ def _listing(
 @require_safe
 def section_page(request: HttpRequest, edition: str, section: str) -> HttpResponseBase:
     current = _edition(edition)
-    return cached_or_render(request, selectors.content_version(), lambda: _section(request, current, section))
+    return cached_or_render(request, lambda: _section(request, current, section))
 
 
 def _section(request: HttpRequest, edition: Edition, slug: str) -> TemplateResponse:
@@ -440,7 +440,7 @@ def _section(request: HttpRequest, edition: Edition, slug: str) -> TemplateRespo
 @require_safe
 def tag_page(request: HttpRequest, edition: str, slug: str) -> HttpResponseBase:
     current = _edition(edition)
-    return cached_or_render(request, selectors.content_version(), lambda: _tag(request, current, slug))
+    return cached_or_render(request, lambda: _tag(request, current, slug))
 
 
 def _tag(request: HttpRequest, edition: Edition, slug: str) -> TemplateResponse:
@@ -455,7 +455,7 @@ def _tag(request: HttpRequest, edition: Edition, slug: str) -> TemplateResponse:
 @require_safe
 def search_page(request: HttpRequest, edition: str) -> HttpResponseBase:
     current = _edition(edition)
-    return cached_or_render(request, selectors.content_version(), lambda: _search(request, current))
+    return cached_or_render(request, lambda: _search(request, current))
 
 
 def _search(request: HttpRequest, edition: Edition) -> TemplateResponse:
