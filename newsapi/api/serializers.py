@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from newsapi import search
@@ -209,32 +208,20 @@ class TranslationSerializer(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField()
 
 
+# ``body`` renders what only the article decides (a fragment, ``newsapi.api.cards``); the detail view adds
+# ``related`` and ``translations``, which depend on other articles. (The docstring is the schema's description.)
 class ArticleFullSerializer(ArticleCardSerializer):
     """The detail profile: card fields, the sanitised body, authors, related cards, translations."""
 
     authors = AuthorSerializer(many=True, read_only=True)
-    related = serializers.SerializerMethodField()
-    translations = serializers.SerializerMethodField()
+    related = ArticleCardSerializer(many=True, read_only=True)
+    translations = TranslationSerializer(many=True, read_only=True)
 
     class Meta(ArticleCardSerializer.Meta):
         fields = [
             *ArticleCardSerializer.Meta.fields, "body_html", "correction_note", "authors", "related", "translations",
         ]  # fmt: skip
         read_only_fields = fields
-
-    @extend_schema_field(ArticleCardSerializer(many=True))
-    def get_related(self, article: Article) -> list[dict[str, Any]]:
-        return ArticleCardSerializer(self.context["related"], many=True, context=self.context).data  # type: ignore[return-value]
-
-    @extend_schema_field(TranslationSerializer(many=True))
-    def get_translations(self, article: Article) -> list[dict[str, Any]]:
-        return self.context["translations"]
-
-    def to_representation(self, instance: Article) -> dict[str, Any]:
-        data = self.body(instance)
-        data["related"] = self.get_related(instance)
-        data["translations"] = self.get_translations(instance)
-        return data
 
     def body(self, instance: Article) -> dict[str, Any]:
         """Everything but ``related`` and ``translations``: what only the article itself decides (a fragment)."""
