@@ -211,20 +211,20 @@ def test_timing_a_request_adds_no_query(client, django_assert_num_queries):
 @pytest.mark.django_db
 def test_queue_lengths_count_the_tasks_waiting_in_the_broker_priorities_included(client, token, broker_queue):
     queue = celery_app.conf.task_default_queue
-    routes = celery_app.conf.task_routes
-    other = f"{queue}-push"
-    celery_app.conf.task_routes = {"notifications.alert_send_batch": {"queue": other}}
+    other = f"{queue}-push"  # a routed queue (backend/queues.py); the parallel passes turn routing off
+    with celery_app.connection_for_write() as connection:
+        connection.SimpleQueue(other, no_ack=True).clear()  # nothing left by an earlier, interrupted run
     try:
         assert queue in celery_queue_names() and other in celery_queue_names()
         empty = scrape(client)
         for _ in range(3):
             celery_app.send_task("backend.tasks.purge_keys", args=[[]])
         celery_app.send_task("backend.tasks.purge_keys", args=[[]], priority=9)
-        # Named explicitly: Celery builds its router once per process, so the routes set above may not reach it.
+        # Named on the call, never by changing task_routes: Celery builds its router once per process, and
+        # routes set here would send every later test's alert_send_batch in this process to that queue.
         celery_app.send_task("notifications.alert_send_batch", args=[0], queue=other)
         found = scrape(client)
     finally:
-        celery_app.conf.task_routes = routes
         with celery_app.connection_for_write() as connection:
             connection.SimpleQueue(other, no_ack=True).clear()
 
