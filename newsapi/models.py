@@ -159,9 +159,9 @@ class ArticleStatus(models.TextChoices):
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
-    def published(self) -> "ArticleQuerySet":
-        """The only articles a reader may ever see."""
-        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, at: Any = None) -> "ArticleQuerySet":
+        """The only articles a reader may ever see (as of ``at``, now when None; a ``backend.compiled.Param`` too)."""
+        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now() if at is None else at)
 
 
 class Article(models.Model):

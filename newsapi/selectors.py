@@ -1,13 +1,16 @@
 """Reads of the content domain. Every reader-facing queryset starts from ``Article.objects.published()``."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, router
 from django.db.models import (
+    BigIntegerField,
     CharField,
+    DateTimeField,
     F,
     FloatField,
     OuterRef,
@@ -20,8 +23,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from backend import compiled, fragments
 from backend import content_version as versions
-from backend import fragments
+from backend.compiled import Param
 from newsapi import search
 from newsapi.models import (
     AppRelease,
@@ -47,6 +51,46 @@ BREAKING_WINDOW = timedelta(hours=24)
 CARD_DEFERRED = ("body_html", "body_text", *search.SEARCH_INDEX_FIELDS)
 # What names an article's fragments (``newsapi.api.cards``) and orders its lists: all the ``refs`` querysets load.
 REF_FIELDS = ("id", "published_at", "updated_at", "section")
+
+
+class Ref(NamedTuple):
+    """An article as the read API's lists name it (``REF_FIELDS``): its card is found or rendered by ``id`` and
+    ``updated_at`` (``newsapi.api.cards``), its place in a list is ``published_at`` and ``id``."""
+
+    id: int
+    published_at: datetime
+    updated_at: datetime
+    section_id: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+class DetailRef(NamedTuple):
+    """A ``Ref`` with what picks a detail's related strip and translations."""
+
+    id: int
+    published_at: datetime
+    updated_at: datetime
+    section_id: int
+    edition_id: int
+    translation_group: Any  # a UUID
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+REF_COLUMNS = ("id", "published_at", "updated_at", "section_id")
+
+
+def _id(name: str) -> Param:
+    return Param(name, BigIntegerField())
+
+
+def _now() -> Param:
+    return Param("now", DateTimeField())
 
 
 def editions_known() -> list[Edition]:
@@ -134,6 +178,47 @@ def article_cards(
     return queryset.only(*REF_FIELDS) if refs else _with_card_relations(queryset)
 
 
+def article_card_refs(
+    *,
+    edition: Edition,
+    section: Section | None = None,
+    tag: Tag | None = None,
+    breaking: bool | None = None,
+    published_after: datetime | None = None,
+    published_before: datetime | None = None,
+) -> compiled.Query:
+    """``article_cards(..., refs=True)`` as a compiled query (``backend.compiled``) of ``REF_COLUMNS`` rows.
+
+    The read API's lists ask it on every request: paginate it (``backend.api.pagination``) or extend it
+    (``compiled.Query.extended``); its rows are ``Ref``s.
+    """
+    shape = (section is not None, tag is not None, breaking, published_after is not None, published_before is not None)
+
+    def build() -> QuerySet[Any]:
+        queryset = Article.objects.published(at=_now()).filter(edition_id=_id("edition"))
+        if section is not None:
+            queryset = queryset.filter(section_id=_id("section"))
+        if tag is not None:
+            queryset = queryset.filter(tags=_id("tag"))
+        if breaking is not None:
+            queryset = queryset.filter(is_breaking=breaking)
+        if published_after is not None:
+            queryset = queryset.filter(published_at__gte=Param("after", DateTimeField()))
+        if published_before is not None:
+            queryset = queryset.filter(published_at__lt=Param("before", DateTimeField()))
+        return queryset.values_list(*REF_COLUMNS)
+
+    values = {
+        "now": timezone.now(),
+        "edition": edition.pk,
+        "section": section.pk if section is not None else None,
+        "tag": tag.pk if tag is not None else None,
+        "after": published_after,
+        "before": published_before,
+    }
+    return compiled.Query(("card-refs", *shape), Article, build, values, make=Ref._make)
+
+
 def cards_by_id(ids: list[int]) -> list[Article]:
     """The published articles among ``ids``, with everything their cards show (the fragments' renderer)."""
     return list(_with_card_relations(Article.objects.published().filter(pk__in=ids)))
@@ -152,12 +237,46 @@ def article_detail(*, article_id: int) -> Article | None:
     return _with_detail_relations(Article.objects.published().filter(pk=article_id)).first()
 
 
-def article_detail_ref(*, article_id: int) -> Article | None:
+def _detail_ref_query() -> QuerySet[Any]:
+    return (
+        Article.objects.published(at=_now())
+        .filter(pk=_id("article"))
+        .values_list(*REF_COLUMNS, "edition_id", "translation_group")
+    )
+
+
+def article_detail_ref(*, article_id: int) -> DetailRef | None:
     """The published article ``article_id``, with only what picks its detail's parts (fragments, related strip)."""
-    return Article.objects.published().filter(pk=article_id).only(*REF_FIELDS, "edition", "translation_group").first()
+    if not -(2**63) <= article_id < 2**63:
+        return None  # no id column holds it
+    values = {"now": timezone.now(), "article": article_id}
+    rows = compiled.Query("detail-ref", Article, _detail_ref_query, values).rows()
+    return DetailRef._make(rows[0]) if rows else None
 
 
-def article_related(*, article: Article, with_tags: bool = True, refs: bool = False) -> list[Article]:
+def _related_refs_query() -> QuerySet[Any]:
+    """``article_related``'s query on ``REF_COLUMNS``, the article's tags a subquery of it rather than a query."""
+    tag_ids = Article.tags.through.objects.filter(article_id=_id("article")).values("tag_id")
+    tagged = Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
+    return (
+        Article.objects.published(at=_now())
+        .filter(edition_id=_id("edition"))
+        .exclude(pk=_id("article"))
+        .alias(shared_tag=Subquery(tagged.values("tag_id")[:1]))
+        .filter(Q(section_id=_id("section")) | Q(shared_tag__isnull=False))
+        .order_by("-published_at", "-id")
+        .values_list(*REF_COLUMNS)[:RELATED_LIMIT]
+    )
+
+
+def article_related_refs(*, article: DetailRef) -> list[Ref]:
+    """``article_related`` as ``Ref``s, in one compiled query."""
+    values = {"now": timezone.now(), "article": article.pk, "edition": article.edition_id}
+    values["section"] = article.section_id
+    return compiled.Query("related-refs", Article, _related_refs_query, values, make=Ref._make).rows()
+
+
+def article_related(*, article: Article, with_tags: bool = True) -> list[Article]:
     """The "see more" strip: same edition, sharing a tag or the section, newest first, never itself.
 
     Asked so that its cost is bounded by the strip, not by the archive: the edition's feed index is
@@ -165,46 +284,95 @@ def article_related(*, article: Article, with_tags: bool = True, refs: bool = Fa
     checked by a scalar subquery on the (article, tag) index. A join on the tags with DISTINCT (the
     obvious form) made PostgreSQL gather every article of the section and of the tags and sort them all:
     273 ms at 100,000 articles against 4 ms for this one (docs/performance-plans.md).
-
-    With ``refs`` (``article`` from ``article_detail_ref``) the strip's rows carry ``REF_FIELDS`` only, and
-    the article's tags are a subquery of the same query rather than a query of their own.
+    ``article_related_refs`` is the read API's form of the same query.
     """
-    tag_ids: Any = (
-        Article.tags.through.objects.filter(article_id=article.pk).values("tag_id")
-        if refs
-        else [tag.pk for tag in article.tags.all()]
-    )
+    tag_ids = [tag.pk for tag in article.tags.all()]
     shares = Q(section_id=article.section_id)
     queryset = Article.objects.published().filter(edition_id=article.edition_id).exclude(pk=article.pk)
-    if refs or tag_ids:
+    if tag_ids:
         tagged = Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
         queryset = queryset.alias(shared_tag=Subquery(tagged.values("tag_id")[:1]))
         shares |= Q(shared_tag__isnull=False)
     queryset = queryset.filter(shares).order_by("-published_at", "-id")
-    if refs:
-        return list(queryset.only(*REF_FIELDS)[:RELATED_LIMIT])
     return list(_with_card_relations(queryset, tags=with_tags)[:RELATED_LIMIT])
 
 
-def article_translations(*, article: Article) -> list[dict[str, Any]]:
-    rows = (
-        Article.objects.published()
-        .filter(translation_group=article.translation_group)
-        .exclude(edition_id=article.edition_id)  # other editions only; this also leaves out the article itself
+def _translations_query() -> QuerySet[Any]:
+    return (
+        Article.objects.published(at=_now())
+        .filter(translation_group=Param("group", Article._meta.get_field("translation_group")))
+        .exclude(edition_id=_id("edition"))  # other editions only; this also leaves out the article itself
         .order_by("edition__position", "edition__code")
-        .values("id", "edition__code")
+        .values_list("edition__code", "id")
     )
-    return [{"language": row["edition__code"], "id": row["id"]} for row in rows]
 
 
-def home_feed(*, edition: Edition, now: datetime | None = None, refs: bool = False) -> dict[str, Any]:
-    """The app's first screen in a fixed number of queries (with ``refs``, its articles as ``article_cards``' refs)."""
+def article_translations(*, article: Article | DetailRef) -> list[dict[str, Any]]:
+    values = {"now": timezone.now(), "group": article.translation_group, "edition": article.edition_id}
+    rows = compiled.Query("translations", Article, _translations_query, values).rows()
+    return [{"language": code, "id": pk} for code, pk in rows]
+
+
+def home_feed_refs(*, edition: Edition, now: datetime | None = None) -> dict[str, Any]:
+    """``home_feed`` as ``Ref``s (the most read as ``RankedRef``s), in four compiled queries."""
     now = now or timezone.now()
-    published = article_cards(edition=edition, refs=refs).order_by("-published_at", "-id")
+    recent_breaking = article_card_refs(edition=edition, breaking=True, published_after=now - BREAKING_WINDOW)
+    breaking = recent_breaking.extended(HOME_BREAKING, partial(_newest, limit=HOME_BREAKING))
+    top = article_card_refs(edition=edition).extended(HOME_TOP, partial(_newest, limit=HOME_TOP))
+    sections = sections_known(edition=edition)
+    grouped: dict[int, list[Ref]] = {section.pk: [] for section in sections}
+    for ref in _section_rails_refs(edition=edition, sections=sections):
+        grouped.setdefault(ref.section_id, []).append(ref)
+    return {
+        "breaking": breaking.rows(),
+        "top": top.rows(),
+        "sections": [
+            {"section": section, "articles": grouped[section.pk]} for section in sections if grouped[section.pk]
+        ],
+        "most_read": articles_most_read_refs(
+            edition=edition, window=HOME_MOST_READ_WINDOW, limit=HOME_MOST_READ, now=now
+        ),
+    }
+
+
+def _newest(queryset: QuerySet[Any], *, limit: int) -> QuerySet[Any]:
+    return queryset.order_by("-published_at", "-id")[:limit]
+
+
+def _section_rails_refs(*, edition: Edition, sections: list[Section]) -> list[Ref]:
+    """``_section_rails`` as ``Ref``s, compiled once per number of sections (each section's id a ``Param``)."""
+    if not sections:
+        return []
+
+    def build() -> QuerySet[Any]:
+        feed = Article.objects.published(at=_now()).filter(edition_id=_id("edition"))
+        newest = feed.order_by("-published_at", "-id").values("pk")
+        parts = [newest.filter(section_id=_id(f"section_{index}"))[:HOME_PER_SECTION] for index in range(len(sections))]
+        return feed.filter(_any_of(parts)).order_by("-published_at", "-id").values_list(*REF_COLUMNS)
+
+    values = {"now": timezone.now(), "edition": edition.pk}
+    values.update((f"section_{index}", section.pk) for index, section in enumerate(sections))
+    return compiled.Query(("rails", len(sections)), Article, build, values, make=Ref._make).rows()
+
+
+def _any_of(parts: list[QuerySet[Any]]) -> Q:
+    """Rows whose id is in any of ``parts``: a UNION ALL where each part keeps its LIMIT (PostgreSQL), else ORed."""
+    if connections[router.db_for_read(Article)].features.supports_slicing_ordering_in_compound:
+        return Q(pk__in=parts[0].union(*parts[1:], all=True))
+    rails = Q(pk__in=[])
+    for part in parts:
+        rails |= Q(pk__in=part)
+    return rails
+
+
+def home_feed(*, edition: Edition, now: datetime | None = None) -> dict[str, Any]:
+    """The app's first screen in a fixed number of queries (``home_feed_refs`` is the read API's form)."""
+    now = now or timezone.now()
+    published = article_cards(edition=edition).order_by("-published_at", "-id")
     breaking = list(published.filter(is_breaking=True, published_at__gte=now - BREAKING_WINDOW)[:HOME_BREAKING])
     top = list(published[:HOME_TOP])
     sections = sections_known(edition=edition)
-    per_section = list(_section_rails(edition=edition, sections=sections, refs=refs))
+    per_section = list(_section_rails(edition=edition, sections=sections))
     grouped: dict[int, list[Article]] = {section.pk: [] for section in sections}
     for article in per_section:
         grouped.setdefault(article.section_id, []).append(article)
@@ -214,13 +382,11 @@ def home_feed(*, edition: Edition, now: datetime | None = None, refs: bool = Fal
         "sections": [
             {"section": section, "articles": grouped[section.pk]} for section in sections if grouped[section.pk]
         ],
-        "most_read": articles_most_read(
-            edition=edition, window=HOME_MOST_READ_WINDOW, limit=HOME_MOST_READ, now=now, refs=refs
-        ),
+        "most_read": articles_most_read(edition=edition, window=HOME_MOST_READ_WINDOW, limit=HOME_MOST_READ, now=now),
     }
 
 
-def _section_rails(*, edition: Edition, sections: list[Section], refs: bool = False) -> QuerySet[Article]:
+def _section_rails(*, edition: Edition, sections: list[Section]) -> QuerySet[Article]:
     """The ``HOME_PER_SECTION`` newest cards of each section, newest first, in one query.
 
     Each section's ids are a subquery with its own LIMIT, so PostgreSQL walks the feed index newest
@@ -233,14 +399,8 @@ def _section_rails(*, edition: Edition, sections: list[Section], refs: bool = Fa
     feed = Article.objects.published().filter(edition=edition).order_by("-published_at", "-id").values("pk")
     parts = [feed.filter(section=section)[:HOME_PER_SECTION] for section in sections]
     if not parts:
-        return article_cards(edition=edition, refs=refs).none()
-    if connections[router.db_for_read(Article)].features.supports_slicing_ordering_in_compound:
-        rails = Q(pk__in=parts[0].union(*parts[1:], all=True))
-    else:
-        rails = Q(pk__in=[])
-        for part in parts:
-            rails |= Q(pk__in=part)
-    return article_cards(edition=edition, refs=refs).filter(rails).order_by("-published_at", "-id")
+        return article_cards(edition=edition).none()
+    return article_cards(edition=edition).filter(_any_of(parts)).order_by("-published_at", "-id")
 
 
 def most_read_ranking(
@@ -257,6 +417,46 @@ def most_read_ranking(
     ``now - window`` (a "1h" window always covers the last full hour too). Most views first,
     then the newest. One aggregate query.
     """
+    rows = _ranked(edition=edition, window=window, section=section, limit=limit, now=now, columns="")
+    return {article_id: int(count) for article_id, count in rows}
+
+
+class RankedRef(NamedTuple):
+    """A ``Ref`` of the most read, with its views over the window."""
+
+    id: int
+    view_count: int
+    published_at: datetime
+    updated_at: datetime
+    section_id: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def articles_most_read_refs(
+    *,
+    edition: Edition,
+    window: timedelta,
+    section: Section | None = None,
+    limit: int = 10,
+    now: datetime | None = None,
+) -> list[RankedRef]:
+    """``articles_most_read`` as ``RankedRef``s, in the ranking's one query (it reads the articles' rows anyway)."""
+    columns = ", a.published_at, a.updated_at, a.section_id"
+    rows = _ranked(edition=edition, window=window, section=section, limit=limit, now=now, columns=columns)
+    database = connections[router.db_for_read(ArticleViewCount)]
+    if database.vendor == "sqlite":  # which answers text where PostgreSQL answers aware datetimes
+        convert = database.ops.convert_datetimefield_value  # type: ignore[attr-defined]
+        moment = partial(convert, expression=None, connection=database)
+        rows = [(pk, views, moment(published), moment(updated), *rest) for pk, views, published, updated, *rest in rows]
+    return [RankedRef(pk, int(views), *rest) for pk, views, *rest in rows]
+
+
+def _ranked(
+    *, edition: Edition, window: timedelta, section: Section | None, limit: int, now: datetime | None, columns: str
+) -> list[tuple[Any, ...]]:
     now = now or timezone.now()
     since = (now - window).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     views, articles = ArticleViewCount._meta.db_table, Article._meta.db_table
@@ -266,7 +466,7 @@ def most_read_ranking(
     # incremental sort orders each group of equal views by publication time as it goes, so a day of
     # 15,000 viewed stories costs a dozen lookups, not 15,000 (docs/performance-plans.md).
     sql = f"""
-        SELECT counted.article_id, counted.views
+        SELECT counted.article_id, counted.views {columns}
           FROM (SELECT v.article_id, SUM(v.count) AS views FROM {views} v
                  WHERE v.edition_id = %s AND v.hour >= %s GROUP BY v.article_id ORDER BY views DESC) counted
           JOIN {articles} a ON a.id = counted.article_id AND a.status = %s AND a.published_at <= %s {in_section}
@@ -281,7 +481,7 @@ def most_read_ranking(
     params.append(limit)
     with database.cursor() as cursor:
         cursor.execute(sql, params)
-        return {article_id: int(count) for article_id, count in cursor.fetchall()}
+        return cursor.fetchall()
 
 
 def articles_most_read(
@@ -291,17 +491,16 @@ def articles_most_read(
     section: Section | None = None,
     limit: int = 10,
     now: datetime | None = None,
-    refs: bool = False,
 ) -> list[Article]:
     """The ``limit`` most viewed published cards of ``edition`` (and ``section``) over ``window``.
 
-    Each card carries ``view_count``: ``most_read_ranking``, then the usual card queries by
-    id (``article_cards``' ``refs`` with ``refs``); an article withdrawn after it was counted is left out by both.
+    Each card carries ``view_count``: ``most_read_ranking``, then the usual card queries by id; an article
+    withdrawn after it was counted is left out by both. (``articles_most_read_refs`` is the read API's form.)
     """
     counts = most_read_ranking(edition=edition, window=window, section=section, limit=limit, now=now)
     if not counts:
         return []
-    cards = {article.pk: article for article in article_cards(edition=edition, refs=refs).filter(pk__in=counts)}
+    cards = {article.pk: article for article in article_cards(edition=edition).filter(pk__in=counts)}
     return _in_ranking(counts, cards)
 
 

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BigIntegerField, DateTimeField, Field, FloatField, Model, Q, QuerySet
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from backend.compiled import Param, Query
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -131,11 +133,22 @@ class Narrowing(Protocol):
     def covers(self, rows: list[Any], *, wanted: int) -> bool: ...
 
 
-def paginate(queryset: QuerySet[Any], request: Request, keyset: Keyset, narrowing: Narrowing | None = None) -> Page:
-    """Fetch one page of ``queryset`` (already filtered, not yet ordered) in one query.
+FIELD_TYPES: dict[FieldType, type[Field[Any, Any]]] = {
+    "datetime": DateTimeField,
+    "int": BigIntegerField,
+    "float": FloatField,
+}
 
-    With a ``narrowing``, a forward page is first asked of the narrowed list, and of the whole list only
-    when the narrowed rows do not provably make the same page (two queries then).
+
+def paginate(
+    source: QuerySet[Any] | Query, request: Request, keyset: Keyset, narrowing: Narrowing | None = None
+) -> Page:
+    """Fetch one page of ``source`` (already filtered, not yet ordered) in one query.
+
+    ``source`` is a queryset, or a compiled query (``backend.compiled``) whose rows have the keyset's
+    fields as attributes: each page size and direction is then its own compiled variant.
+    With a ``narrowing`` (querysets only), a forward page is first asked of the narrowed list, and of the
+    whole list only when the narrowed rows do not provably make the same page (two queries then).
     """
     params = PageParams(data=request.query_params)
     params.is_valid(raise_exception=True)
@@ -143,17 +156,21 @@ def paginate(queryset: QuerySet[Any], request: Request, keyset: Keyset, narrowin
     token: str | None = params.validated_data.get("cursor")
 
     forward = True
+    after: list[Any] | None = None
     if token:
-        values, forward = keyset.decode(token)
-        queryset = queryset.filter(keyset.after(values, forward=forward))
-    ordered = queryset.order_by(*keyset.order_by(forward=forward))
+        after, forward = keyset.decode(token)
     rows: list[Any] | None = None
-    if narrowing is not None and forward:
-        rows = list(ordered.filter(narrowing.condition)[: page_size + 1])
-        if not narrowing.covers(rows, wanted=page_size + 1):
-            rows = None
-    if rows is None:
-        rows = list(ordered[: page_size + 1])
+    if isinstance(source, Query):
+        rows = _compiled_page(source, keyset, after, forward=forward, limit=page_size + 1)
+    else:
+        queryset = source if after is None else source.filter(keyset.after(after, forward=forward))
+        ordered = queryset.order_by(*keyset.order_by(forward=forward))
+        if narrowing is not None and forward:
+            rows = list(ordered.filter(narrowing.condition)[: page_size + 1])
+            if not narrowing.covers(rows, wanted=page_size + 1):
+                rows = None
+        if rows is None:
+            rows = list(ordered[: page_size + 1])
     has_more = len(rows) > page_size
     rows = rows[:page_size]
     if not forward:
@@ -169,3 +186,17 @@ def paginate(queryset: QuerySet[Any], request: Request, keyset: Keyset, narrowin
     elif token and not forward:
         next_url = base  # scrolled back past the start: the first page is the way on
     return Page(items=rows, next=next_url, previous=previous_url)
+
+
+def _compiled_page(source: Query, keyset: Keyset, after: list[Any] | None, *, forward: bool, limit: int) -> list[Any]:
+    names = [f"keyset_{index}" for index in range(len(keyset.fields))]
+    placeholders = [Param(name, FIELD_TYPES[kind]()) for name, (_, kind) in zip(names, keyset.fields, strict=True)]
+
+    def extend(queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if after is not None:
+            queryset = queryset.filter(keyset.after(placeholders, forward=forward))
+        return queryset.order_by(*keyset.order_by(forward=forward))[:limit]
+
+    values = dict(zip(names, after, strict=True)) if after is not None else {}
+    page = source.extended(("page", keyset.name, after is not None, forward, limit), extend, **values)
+    return page.rows()

@@ -1,7 +1,7 @@
 """Cards and detail bodies for the read API, from the fragment cache (``backend.fragments``), rendered where missing.
 
-A view asks the database which articles it shows, as refs (``selectors.article_cards(..., refs=True)``
-and its kin: ``id``, ``published_at``, ``updated_at``, ``section``), then turns them into JSON here:
+A view asks the database which articles it shows, as refs (``selectors.Ref``: ``id``, ``published_at``,
+``updated_at``, ``section_id``, from ``selectors.article_card_refs`` and its kin), then turns them into JSON here:
 
 - ``cards``: each article's card (``ArticleCardSerializer``), as every list shows it;
 - ``bodies``: a detail without its ``related`` and ``translations`` (``ArticleFullSerializer.body``),
@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from rest_framework.request import Request
@@ -34,17 +34,26 @@ from rest_framework.request import Request
 from backend import fragments
 from newsapi import selectors
 from newsapi.api.serializers import ArticleCardSerializer, ArticleFullSerializer
-from newsapi.models import Article
 
 Rendered = dict[int, tuple[datetime, dict[str, Any]]]
 
 
-def cards(refs: Sequence[Article], request: Request) -> list[dict[str, Any]]:
+class Named(Protocol):
+    """What names an article's fragments: an ``Article`` or a ``selectors.Ref``."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+def cards(refs: Sequence[Named], request: Request) -> list[dict[str, Any]]:
     """The cards of ``refs``, in their order."""
     return _fragments("card", refs, request, _render_cards)
 
 
-def bodies(refs: Sequence[Article], request: Request) -> list[dict[str, Any]]:
+def bodies(refs: Sequence[Named], request: Request) -> list[dict[str, Any]]:
     """The detail bodies of ``refs``, in their order (the view adds ``related`` and ``translations``)."""
     return _fragments("body", refs, request, _render_bodies)
 
@@ -61,7 +70,7 @@ def _render_bodies(ids: list[int], request: Request) -> Rendered:
 
 
 def _fragments(
-    kind: str, refs: Sequence[Article], request: Request, render: Callable[[list[int], Request], Rendered]
+    kind: str, refs: Sequence[Named], request: Request, render: Callable[[list[int], Request], Rendered]
 ) -> list[dict[str, Any]]:
     if not refs:
         return []

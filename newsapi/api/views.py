@@ -1,5 +1,6 @@
 """The read side of the mobile API (API.md, "Content"). Validate → select → serialize → cache headers."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +33,7 @@ from newsapi.api.serializers import (
     TombstoneSerializer,
 )
 from newsapi.fields import EditionParams
-from newsapi.models import AppPlatform, AppRelease, Article, ArticleStatus, Edition, Section, TextDirection
+from newsapi.models import AppPlatform, AppRelease, ArticleStatus, Edition, Section, TextDirection
 
 FEED = Keyset("feed", [("published_at", "datetime"), ("id", "int")], descending=True)
 SEARCH = Keyset("search", [("rank", "float"), ("id", "int")], descending=True)
@@ -43,7 +44,7 @@ def _edition_keys(edition: Edition) -> list[str]:
     return [f"edition-{edition.code}"]
 
 
-def _article_keys(articles: list[Article]) -> list[str]:
+def _article_keys(articles: Sequence[cards.Named]) -> list[str]:
     return [f"article-{article.pk}" for article in articles]
 
 
@@ -76,7 +77,7 @@ class ArticleListView(APIView):
     def render(self, request: Request) -> Response:
         filters = validated(params.ArticleListParams, request)
         edition = filters.pop("lang")
-        page = paginate(selectors.article_cards(edition=edition, refs=True, **filters), request, FEED)
+        page = paginate(selectors.article_card_refs(edition=edition, **filters), request, FEED)
         response = Response(page.as_dict(cards.cards(page.items, request)))
         keys = [f"articles-{edition.code}", *_edition_keys(edition), *_article_keys(page.items)]
         if filters.get("section"):
@@ -96,7 +97,7 @@ class ArticleDetailView(APIView):
         body = cards.bodies([article], request) if article is not None else []
         if article is None or not body:
             raise NotFound("No published article has this id.")
-        related = selectors.article_related(article=article, refs=True)
+        related = selectors.article_related_refs(article=article)
         data = {
             **body[0],
             "related": cards.cards(related, request),
@@ -137,13 +138,13 @@ class HomeView(APIView):
 
     def render(self, request: Request) -> Response:
         edition = validated(EditionParams, request)["lang"]
-        feed = selectors.home_feed(edition=edition, refs=True)
+        feed = selectors.home_feed_refs(edition=edition)
         rails = feed["sections"]
         shown = [*feed["breaking"], *feed["top"], *(ref for rail in rails for ref in rail["articles"])]
         unique = {ref.pk: ref for ref in [*shown, *feed["most_read"]]}  # one card may be in several parts
         by_id = {card["id"]: card for card in cards.cards(list(unique.values()), request)}
 
-        def cards_of(refs: list[Article]) -> list[dict[str, Any]]:
+        def cards_of(refs: list[selectors.Ref]) -> list[dict[str, Any]]:
             return [by_id[ref.pk] for ref in refs if ref.pk in by_id]
 
         body = {
@@ -187,14 +188,13 @@ class MostReadView(APIView):
     def render(self, request: Request) -> Response:
         query = validated(params.MostReadParams, request)
         edition = query["lang"]
-        articles = selectors.articles_most_read(
+        articles = selectors.articles_most_read_refs(
             edition=edition,
             window=params.MOST_READ_WINDOWS[query["window"]],
             section=query.get("section"),
             limit=query["page_size"],
-            refs=True,
         )
-        views = {article.pk: article.view_count for article in articles}  # type: ignore[attr-defined]
+        views = {article.pk: article.view_count for article in articles}
         results = [{**card, "view_count": views[card["id"]]} for card in cards.cards(articles, request)]
         keys = [f"most-read-{edition.code}", *_edition_keys(edition), *_article_keys(articles)]
         if query.get("section"):
@@ -290,7 +290,7 @@ class TagDetailView(APIView):
         tag = selectors.tag_for_edition(edition=edition, slug=slug)
         if tag is None:
             raise NotFound("No tag has this slug in this edition.")
-        page = paginate(selectors.article_cards(edition=edition, tag=tag, refs=True), request, FEED)
+        page = paginate(selectors.article_card_refs(edition=edition, tag=tag), request, FEED)
         results = cards.cards(page.items, request)
         body = {
             "tag": TagRefSerializer(tag).data,

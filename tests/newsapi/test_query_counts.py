@@ -88,16 +88,17 @@ def urls(newest, page_size: int) -> dict[str, str]:
 # (one narrow query), then their cards (page, tags, image renditions; + authors for a detail and for
 # sync), plus one per looked-up parameter (edition, section, tag) and the Last-Modified aggregate. The
 # content version that keys the response cache is read from the cache, not the database. Home asks for
-# breaking, top, the sections, their rails, the view-count aggregate and the most read, then renders
-# all their cards at once; a detail adds its related strip (asked, then its cards) and translations.
+# breaking, top, the sections, their rails and the most read (the view-count aggregate, which reads the
+# ranked articles' rows too), then renders all their cards at once; a detail adds its related strip
+# (asked, then its cards) and translations. Most read is its aggregate, then the cards.
 BUDGETS = {
     "editions": 1,
     "sections": 2,
     "articles": 6,
     "articles-filtered": 8,
     "detail": 11,
-    "home": 10,
-    "most-read": 6,
+    "home": 9,
+    "most-read": 5,
     "search": 6,
     "tag": 7,
     "sync": 5,
@@ -109,8 +110,8 @@ WARM = {
     "articles": 1,
     "articles-filtered": 3,
     "detail": 3,
-    "home": 5,
-    "most-read": 2,
+    "home": 4,
+    "most-read": 1,
     "search": 1,
     "tag": 2,
 }
