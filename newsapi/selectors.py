@@ -1,5 +1,6 @@
 """Reads of the content domain. Every reader-facing queryset starts from ``Article.objects.published()``."""
 
+import logging
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, NamedTuple
@@ -39,6 +40,8 @@ from newsapi.models import (
     SectionName,
     Tag,
 )
+
+logger = logging.getLogger(__name__)
 
 RELATED_LIMIT = 6
 HOME_TOP = 10
@@ -417,8 +420,40 @@ def most_read_ranking(
     ``now - window`` (a "1h" window always covers the last full hour too). Most views first,
     then the newest. One aggregate query.
     """
-    rows = _ranked(edition=edition, window=window, section=section, limit=limit, now=now, columns="")
-    return {article_id: int(count) for article_id, count in rows}
+    now = now or timezone.now()
+    since = _window_start(now, window)
+    views, articles = ArticleViewCount._meta.db_table, Article._meta.db_table
+    in_section = "AND a.section_id = %s" if section is not None else ""
+    # The window's counts are summed from the covering (edition, hour) index and sorted by views; each
+    # article is then checked by primary key in that order, only until the page is full: PostgreSQL's
+    # incremental sort orders each group of equal views by publication time as it goes, so a day of
+    # 15,000 viewed stories costs a dozen lookups, not 15,000 (docs/performance-plans.md).
+    sql = f"""
+        SELECT counted.article_id, counted.views
+          FROM (SELECT v.article_id, SUM(v.count) AS views FROM {views} v
+                 WHERE v.edition_id = %s AND v.hour >= %s GROUP BY v.article_id ORDER BY views DESC) counted
+          JOIN {articles} a ON a.id = counted.article_id AND a.status = %s AND a.published_at <= %s {in_section}
+         ORDER BY counted.views DESC, a.published_at DESC, counted.article_id DESC
+         LIMIT %s
+    """  # noqa: S608 (only table names are formatted in; every value is a parameter)
+    database = connections[router.db_for_read(ArticleViewCount)]  # the replica, when reads go there
+    moment = database.ops.adapt_datetimefield_value  # SQLite keeps naive UTC text
+    params: list[Any] = [edition.pk, moment(since), ArticleStatus.PUBLISHED, moment(timezone.now())]
+    if section is not None:
+        params.append(section.pk)
+    params.append(limit)
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {article_id: int(count) for article_id, count in cursor.fetchall()}
+
+
+def _window_start(now: datetime, window: timedelta) -> datetime:
+    """Counts are kept per hour: a window starts at the beginning of the hour holding ``now - window``."""
+    return (now - window).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+MOST_READ_SPARE = 5
+"""Ranked past the page in a kept ranking, so that a story withdrawn while it is kept leaves no hole."""
 
 
 class RankedRef(NamedTuple):
@@ -443,45 +478,58 @@ def articles_most_read_refs(
     limit: int = 10,
     now: datetime | None = None,
 ) -> list[RankedRef]:
-    """``articles_most_read`` as ``RankedRef``s, in the ranking's one query (it reads the articles' rows anyway)."""
-    columns = ", a.published_at, a.updated_at, a.section_id"
-    rows = _ranked(edition=edition, window=window, section=section, limit=limit, now=now, columns=columns)
-    database = connections[router.db_for_read(ArticleViewCount)]
-    if database.vendor == "sqlite":  # which answers text where PostgreSQL answers aware datetimes
-        convert = database.ops.convert_datetimefield_value  # type: ignore[attr-defined]
-        moment = partial(convert, expression=None, connection=database)
-        rows = [(pk, views, moment(published), moment(updated), *rest) for pk, views, published, updated, *rest in rows]
-    return [RankedRef(pk, int(views), *rest) for pk, views, *rest in rows]
+    """``articles_most_read`` as ``RankedRef``s, for the read API.
 
-
-def _ranked(
-    *, edition: Edition, window: timedelta, section: Section | None, limit: int, now: datetime | None, columns: str
-) -> list[tuple[Any, ...]]:
+    The ranking (which articles, with how many views) is kept in the cache for
+    ``MOST_READ_RANKING_SECONDS`` per edition, section, window start and size: views are counted all
+    the time, so a ranking is exact for a moment only anyway, and summing a day of hourly counts is the
+    one cost of most read that grows with the readership (docs/performance.md). Whether each ranked
+    article is still published is asked on every request, in one compiled query by primary key: a
+    withdrawn story leaves the list at once, and the ``MOST_READ_SPARE`` ranked past the page fill in.
+    """
     now = now or timezone.now()
-    since = (now - window).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    views, articles = ArticleViewCount._meta.db_table, Article._meta.db_table
-    in_section = "AND a.section_id = %s" if section is not None else ""
-    # The window's counts are summed from the covering (edition, hour) index and sorted by views; each
-    # article is then checked by primary key in that order, only until the page is full: PostgreSQL's
-    # incremental sort orders each group of equal views by publication time as it goes, so a day of
-    # 15,000 viewed stories costs a dozen lookups, not 15,000 (docs/performance-plans.md).
-    sql = f"""
-        SELECT counted.article_id, counted.views {columns}
-          FROM (SELECT v.article_id, SUM(v.count) AS views FROM {views} v
-                 WHERE v.edition_id = %s AND v.hour >= %s GROUP BY v.article_id ORDER BY views DESC) counted
-          JOIN {articles} a ON a.id = counted.article_id AND a.status = %s AND a.published_at <= %s {in_section}
-         ORDER BY counted.views DESC, a.published_at DESC, counted.article_id DESC
-         LIMIT %s
-    """  # noqa: S608 (only table names are formatted in; every value is a parameter)
-    database = connections[router.db_for_read(ArticleViewCount)]  # the replica, when reads go there
-    moment = database.ops.adapt_datetimefield_value  # SQLite keeps naive UTC text
-    params: list[Any] = [edition.pk, moment(since), ArticleStatus.PUBLISHED, moment(timezone.now())]
-    if section is not None:
-        params.append(section.pk)
-    params.append(limit)
-    with database.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    ranking = _ranking_kept(edition=edition, window=window, section=section, limit=limit, now=now)
+    if not ranking:
+        return []
+    values: dict[str, Any] = {"now": now}
+    values.update((f"id_{index}", article_id) for index, (article_id, _) in enumerate(ranking))
+    query = compiled.Query(("published-refs", len(ranking)), Article, partial(_published_refs, len(ranking)), values)
+    refs = {ref.id: ref for ref in map(Ref._make, query.rows())}
+    ranked = [
+        RankedRef(article_id, views, ref.published_at, ref.updated_at, ref.section_id)
+        for article_id, views in ranking
+        if (ref := refs.get(article_id)) is not None
+    ]
+    return ranked[:limit]
+
+
+def _published_refs(size: int) -> QuerySet[Any]:
+    ids = [_id(f"id_{index}") for index in range(size)]
+    return Article.objects.published(at=_now()).filter(pk__in=ids).values_list(*REF_COLUMNS)
+
+
+def _ranking_kept(
+    *, edition: Edition, window: timedelta, section: Section | None, limit: int, now: datetime
+) -> list[tuple[int, int]]:
+    seconds = settings.MOST_READ_RANKING_SECONDS
+    since = _window_start(now, window)
+    scope = f"{edition.pk}:{section.pk if section is not None else '-'}:{window.total_seconds():.0f}"
+    key = f"most-read:{scope}:{since:%Y%m%d%H}:{limit}"
+    found = None
+    if seconds:
+        try:
+            found = cache.get(key)
+        except Exception:
+            logger.exception("A kept most-read ranking could not be read from the cache")
+    if found is None:
+        spare = limit + MOST_READ_SPARE
+        found = list(most_read_ranking(edition=edition, window=window, section=section, limit=spare, now=now).items())
+        if seconds:
+            try:
+                cache.set(key, found, seconds)
+            except Exception:
+                logger.exception("A most-read ranking could not be kept in the cache")
+    return found
 
 
 def articles_most_read(

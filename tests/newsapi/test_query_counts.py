@@ -88,24 +88,25 @@ def urls(newest, page_size: int) -> dict[str, str]:
 # (one narrow query), then their cards (page, tags, image renditions; + authors for a detail and for
 # sync), plus one per looked-up parameter (edition, section, tag) and the Last-Modified aggregate. The
 # content version that keys the response cache is read from the cache, not the database. Home asks for
-# breaking, top, the sections, their rails and the most read (the view-count aggregate, which reads the
-# ranked articles' rows too), then renders all their cards at once; a detail adds its related strip
-# (asked, then its cards) and translations. Most read is its aggregate, then the cards.
+# breaking, top, the sections, their rails and the most read (the view-count aggregate, then which of
+# the ranked are published), then renders all their cards at once; a detail adds its related strip
+# (asked, then its cards) and translations.
 BUDGETS = {
     "editions": 1,
     "sections": 2,
     "articles": 6,
     "articles-filtered": 8,
     "detail": 11,
-    "home": 9,
-    "most-read": 5,
+    "home": 10,
+    "most-read": 6,
     "search": 6,
     "tag": 7,
     "sync": 5,
 }
 # Rendered again (the response cache off) once its cards are in the fragment cache: no card query, and
-# neither the editions and sections (kept by the process) nor the Last-Modified aggregate (kept under the
-# content version).
+# neither the editions and sections (kept by the process), the Last-Modified aggregate (kept under the
+# content version) nor the most-read ranking (kept for MOST_READ_RANKING_SECONDS; which of the ranked are
+# still published is asked every time).
 WARM = {
     "articles": 1,
     "articles-filtered": 3,
