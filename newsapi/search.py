@@ -39,7 +39,7 @@ the query's terms) with each matching word in ``<mark>``, by the same rule, in P
 """
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -293,22 +293,22 @@ def _analysed_word(lang: str, word: str) -> tuple[frozenset[str], tuple[str, ...
     return frozenset(document_terms(lang, word)), tuple(document_prefix_words(lang, word))
 
 
-def _word_spans(text: str) -> list[tuple[int, int]]:
-    """Where the words of ``text`` (whitespace collapsed to single spaces) are: ``split_words``' rule.
+def _word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where the words of ``text`` (whitespace collapsed to single spaces) are, in order: ``split_words``' rule.
 
     A space-separated piece made only of letters, or only of decimal digits, is one word as it stands
     (``str.isalpha``: every character a letter, categories L*; ``isdecimal``: Nd), found without
-    looking at each character; only the others (punctuation, marks, ZWNJ, mixed) are walked.
+    looking at each character; only the others (punctuation, marks, ZWNJ, mixed) are walked. Lazily:
+    ``highlight`` stops once it has what its snippet can show.
     """
-    spans: list[tuple[int, int]] = []
     position = 0
     for piece in text.split(" "):
         if piece.isalpha() or piece.isdecimal():
-            spans.append((position, position + len(piece)))
+            yield position, position + len(piece)
         else:
-            spans += [(position + start, position + end) for start, end in _char_spans(piece)]
+            for start, end in _char_spans(piece):
+                yield position + start, position + end
         position += len(piece) + 1
-    return spans
 
 
 def _char_spans(text: str) -> list[tuple[int, int]]:
@@ -367,6 +367,8 @@ def highlight(
         marked: list[tuple[int, int]] = []
         found: set[int] = set()
         for start, end in _word_spans(text):
+            if marked and len(found) == len(terms) and start >= marked[0][0] + length:
+                break  # every term found, and the snippet (at most ``length`` from the first mark) is behind
             word = text[start:end]
             hits = seen.get(word)
             if hits is None:

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from newsapi.search import _char_spans, _word_spans
+from newsapi.search import _char_spans, _snippet, _terms_matched, _word_spans, highlight, parse
 from newsapi.search_analysis import (
     QueryTerm,
     arabic,
@@ -621,5 +621,23 @@ def test_highlight_finds_the_words_split_words_finds_in_every_script():
     texts = [" ".join(pieces)] + [" ".join(rng.choices(pieces, k=rng.randint(0, 12))) for _ in range(2000)]
 
     for text in texts:
-        assert _word_spans(text) == _char_spans(text), text
+        assert list(_word_spans(text)) == _char_spans(text), text
         assert [text[start:end] for start, end in _word_spans(text)] == split_words(text)
+
+
+def test_the_highlight_stops_reading_a_text_only_past_what_its_snippet_can_show():
+    """Once every term is found, words more than a snippet's length past the first match are not read: the
+    snippet is the one a scan of the whole text gives, wherever and however often the terms occur."""
+    rng = random.Random(11)
+    filler = ["the", "council", "said", "on", "Monday", "that", "roads", "near", "Erbil", "were", "closed."]
+    for query in ("building", "building collapse", "build"):
+        terms = parse("en", query)
+        for _ in range(300):
+            words = rng.choices(filler, k=rng.randint(0, 120))
+            for term in rng.choices(["building", "buildings", "collapse", "collapsed"], k=rng.randint(0, 4)):
+                words.insert(rng.randint(0, len(words)), term)
+            text = " ".join(words)
+            marked = [span for span in _char_spans(text) if _terms_matched("en", text[span[0] : span[1]], terms)]
+            whole = _snippet(text, marked, 160) if marked else _snippet(text, [], 160)
+
+            assert highlight("en", terms, [text]) == (whole if text else ""), (query, text)
