@@ -661,3 +661,17 @@ def test_suggest_is_throttled_like_every_read(api, monkeypatch):
 
     assert response.status_code == 429
     assert response.has_header("Retry-After")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage setting")
+def test_the_search_vector_is_stored_in_the_row():
+    """Migration 0013: a vector is read in its row when a search ranks it, not from the TOAST table."""
+    article = published_article(title="Building", body_html="<p>The building on the corner was closed.</p>")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'newsapi_article'::regclass"
+            " AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)  # MAIN: compressed if need be, kept in the row while it fits a page
+    assert [found.pk for found in article_search(edition=edition(), query="building")] == [article.pk]
