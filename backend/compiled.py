@@ -24,7 +24,11 @@ from django.db.models.sql.compiler import SQLCompiler
 
 
 class Param(Expression):
-    """Where a call's value named ``name`` goes; ``output_field`` adapts it for the database as a column would."""
+    """Where a call's value named ``name`` goes; ``output_field`` adapts it for the database as a column would.
+
+    The SQL around it is fixed when it is compiled: a None value is compared with ``=``, never turned
+    into ``IS NULL`` as the ORM would, so a value that may be None belongs in the shape (``key``) instead.
+    """
 
     def __init__(self, name: str, output_field: Field[Any, Any]) -> None:
         super().__init__(output_field=output_field)

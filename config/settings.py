@@ -443,6 +443,10 @@ FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 24 * 3600)
 # How long the read API keeps a most-read ranking (which articles, their views) in the cache; 0: summed on
 # every request. Whether each is still published is checked on every request (newsapi/selectors.py).
 MOST_READ_RANKING_SECONDS = env_int("MOST_READ_RANKING_SECONDS", 30)
+if not 0 <= MOST_READ_RANKING_SECONDS <= 3600:
+    raise ImproperlyConfigured(
+        f"MOST_READ_RANKING_SECONDS must be between 0 and 3,600, got {MOST_READ_RANKING_SECONDS:,}"
+    )
 # How long a process trusts its last read of the fragments' shared label (a renamed tag is on every card by then).
 FRAGMENT_LABEL_MEMO_SECONDS = env_int("FRAGMENT_LABEL_MEMO_MS", 1000) / 1000
 # The HTTP cache in front, purged by surrogate key after every change that commits (backend/purge.py):

@@ -105,6 +105,7 @@ def test_the_lockout_limit_and_cool_off_come_from_the_environment(tmp_path):
         ({"ALLOWED_HOSTS": "news.example.com,*"}, "ALLOWED_HOSTS"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"DB_CONN_MAX_AGE": "sixty"}, "DB_CONN_MAX_AGE"),
+        ({"MOST_READ_RANKING_SECONDS": "-1"}, "MOST_READ_RANKING_SECONDS must be between 0 and 3,600, got -1"),
     ],
     ids=[
         "no-secret-key",
@@ -117,6 +118,7 @@ def test_the_lockout_limit_and_cool_off_come_from_the_environment(tmp_path):
         "wildcard-among-allowed-hosts",
         "garbage-debug",
         "garbage-int",
+        "negative-most-read-ranking",
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(tmp_path, overrides, named):

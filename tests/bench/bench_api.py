@@ -9,8 +9,9 @@ built by another generator version. Then, in steps (``BENCH_STEPS``, default all
     Build each size's data set if missing, else move its timeline to now (``tests/bench/dataset.py``).
 ``queries``
     In process, production settings: each endpoint's status, body size and SQL queries per request
-    (``CaptureQueriesContext``) rendered with every card (the fragment cache off too), uncached (the
-    response cache off, the cards in the fragment cache) and answered from the response cache.
+    (``CaptureQueriesContext``) rendered with every card (the fragment cache off too, the most-read
+    ranking summed), uncached (the response cache off, the cards in the fragment cache) and answered
+    from the response cache.
 ``plans``
     ``EXPLAIN (ANALYZE, BUFFERS)`` of every query of every endpoint (the SQL captured above with every
     card rendered), at every
@@ -23,7 +24,8 @@ built by another generator version. Then, in steps (``BENCH_STEPS``, default all
     loopback serving the same 6 KB body as a static file. For each mode in ``BENCH_ONLY`` (default
     ``uncached,rendered,cached,varnish``): ``uncached`` (``API_RESPONSE_CACHE=0``: every response
     rendered, its cards from the fragment cache as in production), ``rendered`` (the fragment cache
-    off too, ``API_FRAGMENT_CACHE=0``: every card rendered as well), ``cached`` (``=1``,
+    off too, ``API_FRAGMENT_CACHE=0``: every card rendered as well, and most read's ranking summed on
+    every request, ``MOST_READ_RANKING_SECONDS=0``), ``cached`` (``=1``,
     warmed), ``varnish`` (varnishd with deploy/varnish/default.vcl in front of the cached servers,
     warmed), wrk ``-t2 -c<BENCH_CONNECTIONS> -d<BENCH_DURATION> --timeout 10s`` (8 connections, 3 s)
     on every endpoint of every size, the bare Django view and nginx, in ``BENCH_ROUNDS`` (3)
@@ -105,6 +107,7 @@ def env_for(size: int, *, cached: bool, fragments: bool = True) -> dict[str, str
         "CACHE_KEY_PREFIX": f"bench-{size}",
         "API_RESPONSE_CACHE": "1" if cached else "0",
         "API_FRAGMENT_CACHE": "1" if fragments else "0",
+        "MOST_READ_RANKING_SECONDS": "30" if fragments else "0",  # rendered: most read's ranking summed each time
         "THROTTLE_READ": "100000000/min",
         "LOG_LEVEL": "WARNING",
         "NEWSLINE_VAR_DIR": str(WORK / "var"),
@@ -184,6 +187,7 @@ def inspect(size: int, targets: dict[str, Any], plans: bool) -> dict[str, Any]:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
@@ -195,7 +199,10 @@ def inspect(size: int, targets: dict[str, Any], plans: bool) -> dict[str, Any]:
     for name, path in endpoints(targets).items():
         row: dict[str, Any] = {}
         for mode, (cached, fragments) in modes.items():
-            with override_settings(API_RESPONSE_CACHE=cached, API_FRAGMENT_CACHE=fragments):
+            ranking = settings.MOST_READ_RANKING_SECONDS if fragments else 0  # rendered: the ranking summed too
+            with override_settings(
+                API_RESPONSE_CACHE=cached, API_FRAGMENT_CACHE=fragments, MOST_READ_RANKING_SECONDS=ranking
+            ):
                 client = Client(HTTP_HOST="127.0.0.1")
                 client.get(path)  # warms the process, and stores the entry (or the cards) when cached
                 with CaptureQueriesContext(connection) as queries:
@@ -487,7 +494,8 @@ def print_mode(
 ) -> None:
     what = {
         "uncached": "response cache off (API_RESPONSE_CACHE=0): every request renders, cards from the fragment cache",
-        "rendered": "response and fragment caches off (API_FRAGMENT_CACHE=0): every request renders every card",
+        "rendered": "response and fragment caches off (API_FRAGMENT_CACHE=0, MOST_READ_RANKING_SECONDS=0): "
+        "every request renders every card and sums the most-read ranking",
         "cached": "response cache on (API_RESPONSE_CACHE=1), warmed: repeat requests are hits",
         "varnish": "through Varnish (deploy/varnish/default.vcl) in front of the cached servers, warmed; "
         "every request (nginx's and the bare view's too) with Accept-Encoding: gzip, as the apps send",
