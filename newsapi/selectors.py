@@ -167,7 +167,27 @@ def article_cards(
     With ``refs`` only what names a card's fragment is loaded (``REF_FIELDS``: ``newsapi.api.cards``
     renders or finds the card itself), in one narrow query and no prefetch.
     """
-    queryset = Article.objects.published().filter(edition=edition)
+    queryset = _narrowed(
+        Article.objects.published().filter(edition=edition),
+        section=section,
+        tag=tag,
+        breaking=breaking,
+        published_after=published_after,
+        published_before=published_before,
+    )
+    return queryset.only(*REF_FIELDS) if refs else _with_card_relations(queryset)
+
+
+def _narrowed(
+    queryset: QuerySet[Article],
+    *,
+    section: Any,
+    tag: Any,
+    breaking: bool | None,
+    published_after: Any,
+    published_before: Any,
+) -> QuerySet[Article]:
+    """``queryset`` filtered on each of these that is not None: a value, or a ``Param`` in a compiled query."""
     if section is not None:
         queryset = queryset.filter(section=section)
     if tag is not None:
@@ -178,7 +198,7 @@ def article_cards(
         queryset = queryset.filter(published_at__gte=published_after)
     if published_before is not None:
         queryset = queryset.filter(published_at__lt=published_before)
-    return queryset.only(*REF_FIELDS) if refs else _with_card_relations(queryset)
+    return queryset
 
 
 def article_card_refs(
@@ -198,17 +218,14 @@ def article_card_refs(
     shape = (section is not None, tag is not None, breaking, published_after is not None, published_before is not None)
 
     def build() -> QuerySet[Any]:
-        queryset = Article.objects.published(at=_now()).filter(edition_id=_id("edition"))
-        if section is not None:
-            queryset = queryset.filter(section_id=_id("section"))
-        if tag is not None:
-            queryset = queryset.filter(tags=_id("tag"))
-        if breaking is not None:
-            queryset = queryset.filter(is_breaking=breaking)
-        if published_after is not None:
-            queryset = queryset.filter(published_at__gte=Param("after", DateTimeField()))
-        if published_before is not None:
-            queryset = queryset.filter(published_at__lt=Param("before", DateTimeField()))
+        queryset = _narrowed(
+            Article.objects.published(at=_now()).filter(edition_id=_id("edition")),
+            section=_id("section") if section is not None else None,
+            tag=_id("tag") if tag is not None else None,
+            breaking=breaking,
+            published_after=Param("after", DateTimeField()) if published_after is not None else None,
+            published_before=Param("before", DateTimeField()) if published_before is not None else None,
+        )
         return queryset.values_list(*REF_COLUMNS)
 
     values = {
