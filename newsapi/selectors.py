@@ -291,8 +291,12 @@ def _related_refs_query() -> QuerySet[Any]:
 
 def article_related_refs(*, article: DetailRef) -> list[Ref]:
     """``article_related`` as ``Ref``s, in one compiled query."""
-    values = {"now": timezone.now(), "article": article.pk, "edition": article.edition_id}
-    values["section"] = article.section_id
+    values = {
+        "now": timezone.now(),
+        "article": article.pk,
+        "edition": article.edition_id,
+        "section": article.section_id,
+    }
     return compiled.Query("related-refs", Article, _related_refs_query, values, make=Ref._make).rows()
 
 
@@ -366,17 +370,19 @@ def _section_rails_refs(*, edition: Edition, sections: list[Section]) -> list[Re
 
     def build() -> QuerySet[Any]:
         feed = Article.objects.published(at=_now()).filter(edition_id=_id("edition"))
-        newest = feed.order_by("-published_at", "-id").values("pk")
-        parts = [newest.filter(section_id=_id(f"section_{index}"))[:HOME_PER_SECTION] for index in range(len(sections))]
-        return feed.filter(_any_of(parts)).order_by("-published_at", "-id").values_list(*REF_COLUMNS)
+        rails = _in_rails(feed, [_id(f"section_{index}") for index in range(len(sections))])
+        return feed.filter(rails).order_by("-published_at", "-id").values_list(*REF_COLUMNS)
 
     values = {"now": timezone.now(), "edition": edition.pk}
     values.update((f"section_{index}", section.pk) for index, section in enumerate(sections))
     return compiled.Query(("rails", len(sections)), Article, build, values, make=Ref._make).rows()
 
 
-def _any_of(parts: list[QuerySet[Any]]) -> Q:
-    """Rows whose id is in any of ``parts``: a UNION ALL where each part keeps its LIMIT (PostgreSQL), else ORed."""
+def _in_rails(feed: QuerySet[Article], sections: list[Any]) -> Q:
+    """Rows among the ``HOME_PER_SECTION`` newest of ``feed`` in each of ``sections`` (rows, or ``Param``s in a
+    compiled query): a UNION ALL where each part keeps its LIMIT (PostgreSQL), else ORed (``_section_rails``)."""
+    newest = feed.order_by("-published_at", "-id").values("pk")
+    parts = [newest.filter(section=section)[:HOME_PER_SECTION] for section in sections]
     if connections[router.db_for_read(Article)].features.supports_slicing_ordering_in_compound:
         return Q(pk__in=parts[0].union(*parts[1:], all=True))
     rails = Q(pk__in=[])
@@ -416,11 +422,10 @@ def _section_rails(*, edition: Edition, sections: list[Section]) -> QuerySet[Art
     The subqueries are a UNION ALL where the database takes a LIMIT in each part (PostgreSQL); SQLite
     does not, and gets them ORed, which its planner also answers from the index.
     """
-    feed = Article.objects.published().filter(edition=edition).order_by("-published_at", "-id").values("pk")
-    parts = [feed.filter(section=section)[:HOME_PER_SECTION] for section in sections]
-    if not parts:
+    if not sections:
         return article_cards(edition=edition).none()
-    return article_cards(edition=edition).filter(_any_of(parts)).order_by("-published_at", "-id")
+    rails = _in_rails(Article.objects.published().filter(edition=edition), sections)
+    return article_cards(edition=edition).filter(rails).order_by("-published_at", "-id")
 
 
 def most_read_ranking(
@@ -510,8 +515,9 @@ def articles_most_read_refs(
         return []
     values: dict[str, Any] = {"now": now}
     values.update((f"id_{index}", article_id) for index, (article_id, _) in enumerate(ranking))
-    query = compiled.Query(("published-refs", len(ranking)), Article, partial(_published_refs, len(ranking)), values)
-    refs = {ref.id: ref for ref in map(Ref._make, query.rows())}
+    build = partial(_published_refs, len(ranking))
+    published = compiled.Query(("published-refs", len(ranking)), Article, build, values, make=Ref._make)
+    refs = {ref.id: ref for ref in published.rows()}
     ranked = [
         RankedRef(article_id, views, ref.published_at, ref.updated_at, ref.section_id)
         for article_id, views in ranking
