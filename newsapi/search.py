@@ -23,7 +23,12 @@ term; the prefix term must start a prefix word, or its stem must be a document t
 
 - PostgreSQL: ``to_tsquery('simple', "'t1':ABC & ('p':* | 's':ABC)")``. The ``ABC`` label keeps
   whole-word terms off the D lexemes, which are prefix words only. Each lexeme is quoted, ``'`` and
-  ``\\`` doubled (``tsquery_text``), though the analysis never leaves either in a term.
+  ``\\`` doubled (``tsquery_text``), though the analysis never leaves either in a term. The same test
+  in two forms (``Match``): ``ts_match_vq(search_vector, q)``, which no index answers, for the last weeks
+  (``RecentFirst``): PostgreSQL reads them by the feed index and checks each row's vector, a cost
+  set by the publishing pace; and ``search_vector @@ q``, which the GIN index answers, for the whole
+  archive: a common word's posting lists grow with the archive (the GIN scan of ``building:*`` at
+  100,000 articles takes longer than checking the last weeks' rows one by one).
 - SQLite: ``search_terms LIKE '% t1 %' AND (search_prefixes LIKE '% p%' OR search_terms LIKE '% s %')``,
   Django's ``contains`` escaping ``%``, ``_`` and ``\\``.
 
@@ -31,8 +36,9 @@ term; the prefix term must start a prefix word, or its stem must be a document t
 ``ln(relevance) + ln 2 * days(published_at - 2000-01-01) / RECENCY_HALF_LIFE_DAYS``, which orders
 exactly as ``relevance * 2^(-age in days / RECENCY_HALF_LIFE_DAYS)`` does (the two differ by a
 term that is the same for every row at any moment), but does not move as time passes, so a
-cursor stays valid while a reader pages. ``relevance`` is ``ts_rank`` on PostgreSQL; on SQLite,
-1.0 for a query term found in the title and 0.2 for one found elsewhere, averaged over the terms.
+cursor stays valid while a reader pages. ``relevance`` is ``ts_rank`` on PostgreSQL, held between
+``MIN_RELEVANCE`` and ``MAX_RELEVANCE``; on SQLite, ``MAX_RELEVANCE`` for a query term found in the
+title and a fifth of it for one found elsewhere, averaged over the terms.
 
 **Highlight** (``highlight``): a snippet of the title, summary or body (the first holding most of
 the query's terms) with each matching word in ``<mark>``, by the same rule, in Python.
@@ -40,15 +46,15 @@ the query's terms) with each matching word in ``<mark>``, by the same rule, in P
 
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Case, Expression, F, FloatField, Func, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Greatest, Ln
+from django.db.models import BooleanField, Case, Expression, F, FloatField, Func, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Greatest, Least, Ln
 from django.utils.html import escape
 
 from newsapi.search_analysis import QueryTerm, document_prefix_words, document_terms, query_terms
@@ -62,16 +68,27 @@ SEARCH_INDEX_FIELDS = (*SEARCH_TEXT_FIELDS, "search_vector")
 CONFIG = "simple"
 RECENCY_HALF_LIFE_DAYS = 14.0
 """A story this many days older needs twice the relevance to rank level with a newer one."""
-MIN_RELEVANCE = 1e-6
-"""``ts_rank`` can round to 0 (a prefix-word-only hit in a long body); ln needs a positive number."""
-RECENT_FIRST_DAYS = 90
-"""How far back ``RecentFirst`` looks before asking the whole archive."""
-MAX_RELEVANCE = 2.0
-"""Above any relevance: ``ts_rank`` (normalization 0) stays under 1.62 (PostgreSQL's ``calc_rank_or``
-adds at most (1 + pi^2/6) / (pi^2/6) per query item and divides by their number; ``calc_rank_and``
-is 1 minus a product of factors in [0, 1]); the SQLite weights are at most 1.0."""
-SQLITE_TITLE_WEIGHT = 1.0
-SQLITE_OTHER_WEIGHT = 0.2
+MAX_RELEVANCE = 0.5
+"""Relevance counts up to this, about what a title holding the query's words scores: more occurrences
+do not lift a story further, and among such stories the newer ranks first. ``ts_rank`` (normalization 0)
+adds for each occurrence, and for each word a prefix starts, with no useful bound of its own (0.79 for
+``council``, 0.87 for ``elect council``, at most, on the benchmark's 100,000 articles). The cap bounds
+what an old story can score, which ``RecentFirst`` relies on."""
+MIN_RELEVANCE = 0.02
+"""Relevance counts down to this: ``ts_rank`` of a prefix-word-only hit in a long body, or of the words
+of an AND query far apart, is near 0 (and ln needs a positive number). Below it, recency alone orders.
+With ``MAX_RELEVANCE``, the widest gap relevance can make is ln(25) / ln 2 half-lives (65 days)."""
+RECENT_FIRST_DAYS = 42
+"""How far back ``RecentFirst`` looks first: enough for a page whose last story is a week old and a fifth
+as relevant as the cap (a common word in the body, against a title hit: 7 + 14 * log2(5) = 39.5 days)."""
+SUGGEST_DAYS = 90
+"""How far back suggestions look before the whole archive (``selectors.article_suggestions``)."""
+WIDER_MAX_DAYS = 120
+"""The widest window ``RecentFirst.further`` reaches; a page that needs more is asked of the whole archive."""
+WIDER_MARGIN = timedelta(hours=1)
+"""How much before the date whose floor is the page's last rank a further band starts: its floor is under it."""
+SQLITE_TITLE_WEIGHT = MAX_RELEVANCE
+SQLITE_OTHER_WEIGHT = MAX_RELEVANCE / 5
 SNIPPET_CHARS = 160
 HIGHLIGHT_SCAN_CHARS = 10_000
 """How much of each text ``highlight`` reads: a long body's far end would cost a page of results dearly."""
@@ -146,8 +163,8 @@ def index_article(article: Any, names: Sequence[str]) -> ArticleIndex:
     index = article_index(
         article.edition.code, title=article.title, summary=article.summary, body=article.body_text, names=names
     )
-    for field, value in index.columns().items():
-        setattr(article, field, value)
+    for column, value in index.columns().items():
+        setattr(article, column, value)
     return index
 
 
@@ -233,46 +250,107 @@ class DaysSince2000(Func):
         return super().as_sql(compiler, connection, template="(julianday(%(expressions)s) - 2451544.5)", **extra)
 
 
+def _days_since_2000(moment: datetime) -> float:
+    """``DaysSince2000`` in Python, for a cursor's or a window's bound."""
+    return (moment - EPOCH_2000).total_seconds() / 86400.0
+
+
+RECENCY_PER_DAY = math.log(2) / RECENCY_HALF_LIFE_DAYS
+
+
 def _ranked(relevance: Any) -> Any:
-    recency = DaysSince2000(F("published_at")) * Value(math.log(2) / RECENCY_HALF_LIFE_DAYS)
-    return Ln(Greatest(relevance, Value(MIN_RELEVANCE), output_field=FloatField())) + recency
+    recency = DaysSince2000(F("published_at")) * Value(RECENCY_PER_DAY)
+    bounded = Least(
+        Greatest(relevance, Value(MIN_RELEVANCE), output_field=FloatField()),
+        Value(MAX_RELEVANCE),
+        output_field=FloatField(),
+    )
+    return Ln(bounded) + recency
+
+
+@dataclass(frozen=True)
+class Match:
+    """The articles matching a query (``matching``), and their rank."""
+
+    condition: Q
+    """The match, checked row by row: for a window of recent rows, which an index of time narrows."""
+    indexed: Q
+    """The same match in the form an index answers (PostgreSQL's GIN; nothing on SQLite), added when the
+    whole archive is asked: together with ``condition``, the same rows."""
+    rank: Any
 
 
 @dataclass(frozen=True)
 class RecentFirst:
     """Search the last ``RECENT_FIRST_DAYS`` first (``backend.api.pagination.Narrowing``).
 
-    A match published before ``since`` ranks below ``floor`` (its relevance is under ``MAX_RELEVANCE``
+    A match published before ``since`` ranks below ``floor`` (its relevance is at most ``MAX_RELEVANCE``
     and its recency under ``since``'s). So when the narrowed page's last row ranks above ``floor``, no
-    older match could have been on the page, and the page is exact. Ranking every match of a common
-    word costs what the archive holds; this costs what the last three months hold, and a rare word,
-    whose recent matches don't fill a page, is asked again of the whole archive, where it is cheap.
+    older match could have been on the page, and the page is exact. When it does not, but the window
+    held a whole page, that page's last rank says how far back is enough (``further``): the days
+    before ``since`` back to the date whose floor is under that rank, merged with the rows in hand,
+    make a page that ends at least as high. Ranking every match of a common word costs what the archive
+    holds; this costs what the last weeks hold, read row by row (``Match.condition``), and a rare word,
+    whose recent matches don't fill a page, or a page that would need more than ``WIDER_MAX_DAYS``, is
+    asked of the whole archive through the index (``whole``), where few rows match.
     """
 
+    now: datetime
     since: datetime
-    floor: float
+    until: datetime | None = None
+    """Set on a ``further`` band: the ``since`` of the window before it (the rows it holds are in hand)."""
+    whole: Q = field(default_factory=Q)
+    """Added to the whole archive's query: the match as the index answers it (``Match.indexed``)."""
+
+    @property
+    def floor(self) -> float:
+        """Above the rank of any match published before ``since``."""
+        return math.log(MAX_RELEVANCE) + _days_since_2000(self.since) * RECENCY_PER_DAY
 
     @property
     def condition(self) -> Q:
-        return Q(published_at__gte=self.since)
+        condition = Q(published_at__gte=self.since)
+        return condition if self.until is None else condition & Q(published_at__lt=self.until)
 
     def covers(self, rows: list[Any], *, wanted: int) -> bool:
         return len(rows) == wanted and rows[-1].rank > self.floor
 
+    def further(self, rows: list[Any], *, wanted: int) -> "RecentFirst | None":
+        """The band before ``since`` whose floor is under the last of ``rows`` (a full page), or None."""
+        if len(rows) < wanted:
+            return None
+        days = (rows[-1].rank - math.log(MAX_RELEVANCE)) / RECENCY_PER_DAY  # the date whose floor is that rank
+        if _days_since_2000(self.now) - days > WIDER_MAX_DAYS:
+            return None
+        since = EPOCH_2000 + timedelta(days=days) - WIDER_MARGIN
+        if since >= self.since:
+            return None
+        return RecentFirst(now=self.now, since=since, until=self.since, whole=self.whole)
 
-def recent_first(now: datetime) -> RecentFirst:
-    since = now - timedelta(days=RECENT_FIRST_DAYS)
-    days = (since - EPOCH_2000).total_seconds() / 86400.0
-    return RecentFirst(since=since, floor=math.log(MAX_RELEVANCE) + days * math.log(2) / RECENCY_HALF_LIFE_DAYS)
+
+def recent_first(now: datetime, match: Match | None = None) -> RecentFirst:
+    """``RecentFirst`` for a search at ``now`` with ``match`` (its ``indexed`` form for the whole archive)."""
+    return RecentFirst(
+        now=now, since=now - timedelta(days=RECENT_FIRST_DAYS), whole=match.indexed if match is not None else Q()
+    )
 
 
-def matching(terms: Sequence[QueryTerm], *, vendor: str) -> tuple[Q, Any]:
-    """The filter of articles matching ``terms`` (not empty) and their ``rank`` expression, for ``vendor``."""
+class TsMatch(Func):
+    """``ts_match_vq(vector, query)``: what ``@@`` runs, as a function call, which no index answers."""
+
+    function = "ts_match_vq"
+    output_field = BooleanField()
+
+
+def matching(terms: Sequence[QueryTerm], *, vendor: str) -> Match:
+    """The articles matching ``terms`` (not empty) and their ``rank`` expression, for ``vendor``."""
     if vendor == "postgresql":
         query = SearchQuery(tsquery_text(terms), search_type="raw", config=CONFIG)
         # ts_rank is a float4; as float8 it survives the cursor's round trip exactly, so ties page correctly.
         ts_rank = Cast(SearchRank(F("search_vector"), query), FloatField())
-        return Q(search_vector=query), _ranked(ts_rank)
+        return Match(
+            condition=Q(TsMatch(F("search_vector"), query)), indexed=Q(search_vector=query), rank=_ranked(ts_rank)
+        )
     condition = Q()
     for term in terms:
         condition &= _sqlite_hit(term, "search_terms", "search_prefixes")
@@ -282,7 +360,7 @@ def matching(terms: Sequence[QueryTerm], *, vendor: str) -> tuple[Q, Any]:
         for term in terms
     ]
     weight = sum(title_hits, Value(SQLITE_OTHER_WEIGHT, output_field=FloatField()))
-    return condition, _ranked(weight)
+    return Match(condition=condition, indexed=Q(), rank=_ranked(weight))
 
 
 # --- Highlight ----------------------------------------------------------------------------------

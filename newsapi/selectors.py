@@ -616,35 +616,44 @@ def article_search(
     terms = search.parse(edition.code, query)
     if not terms:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField())).none()
-    condition, rank = search.matching(terms, vendor=connection.vendor)
-    return queryset.filter(condition).annotate(rank=rank)
+    match = search.matching(terms, vendor=connection.vendor)
+    return queryset.filter(match.condition).annotate(rank=match.rank)
+
+
+def search_narrowing(*, edition: Edition, query: str) -> search.RecentFirst:
+    """How ``article_search``'s pages are asked (``search.RecentFirst``): the last months first, row by row."""
+    terms = search.parse(edition.code, query)
+    match = search.matching(terms, vendor=connection.vendor) if terms else None
+    return search.recent_first(timezone.now(), match)
 
 
 def article_suggestions(*, edition: Edition, query: str, limit: int = SUGGESTIONS) -> list[Article]:
-    """The ``limit`` best headlines of the last ``search.RECENT_FIRST_DAYS`` for ``query``, by the search's rank.
+    """The ``limit`` best headlines of the last ``search.SUGGEST_DAYS`` for ``query``, by the search's rank.
 
-    Older headlines only when the last months hold fewer than ``limit`` matches (a second query). A
-    search box suggests what is in the news; and a word still being typed matches as a prefix only,
-    which ``ts_rank`` scores 0, so its rank is recency alone and nothing older could outrank the
-    recent matches anyway, while ranking every match of two letters in the whole archive grows with it.
+    Older headlines only when the last months hold fewer than ``limit`` matches (a second query, through
+    the search index). A search box suggests what is in the news; and a word still being typed matches
+    as a prefix only, which ``ts_rank`` scores near 0 (``search.MIN_RELEVANCE``), so its rank is recency
+    alone and nothing older could outrank the recent matches anyway, while ranking every match of two
+    letters in the whole archive grows with it.
 
     Each carries its title, rank and what its web address needs, nothing more.
     """
     terms = search.parse(edition.code, query)
     if not terms:
         return []
-    condition, rank = search.matching(terms, vendor=connection.vendor)
+    match = search.matching(terms, vendor=connection.vendor)
     rows = (
         Article.objects.published()
         .filter(edition=edition)
-        .filter(condition)
+        .filter(match.condition)
         .select_related("edition", "section")
         .only("id", "slug", "title", "edition__code", "section__slug")
-        .annotate(rank=rank)
+        .annotate(rank=match.rank)
         .order_by("-rank", "-id")
     )
-    recent = list(rows.filter(search.recent_first(timezone.now()).condition)[:limit])
-    return recent if len(recent) == limit else list(rows[:limit])
+    since = timezone.now() - timedelta(days=search.SUGGEST_DAYS)
+    recent = list(rows.filter(published_at__gte=since)[:limit])
+    return recent if len(recent) == limit else list(rows.filter(match.indexed)[:limit])
 
 
 def sync_changes(*, edition: Edition) -> QuerySet[Article]:

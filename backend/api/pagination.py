@@ -82,6 +82,14 @@ class Keyset:
         go_down = self.descending == forward
         return [("-" if go_down else "") + field for field, _ in self.fields]
 
+    def merged(self, first: list[Any], second: list[Any], *, forward: bool) -> list[Any]:
+        """Two lists of rows in this order, no row in both, as one list in this order."""
+        return sorted(
+            [*first, *second],
+            key=lambda row: tuple(getattr(row, field) for field, _ in self.fields),
+            reverse=self.descending == forward,
+        )
+
 
 def _dump(value: Any, kind: FieldType) -> Any:
     if kind == "datetime":
@@ -125,12 +133,21 @@ class Narrowing(Protocol):
 
     ``covers`` sees the narrowed rows in order (at most ``wanted``, one more than the page) and answers
     True only when no row outside ``condition`` could have been among them (``newsapi.search.RecentFirst``).
+    When they are not, ``further`` may name, from those rows, the rows just outside ``condition`` that
+    could still be on the page: asked once, merged with them, and ``covers`` asked of that narrowing.
+    ``whole`` is added when the whole list is asked instead: a condition its rows already meet, in the
+    form an index answers (the narrowed list is read by another index).
     """
 
     @property
     def condition(self) -> Q: ...
 
+    @property
+    def whole(self) -> Q: ...
+
     def covers(self, rows: list[Any], *, wanted: int) -> bool: ...
+
+    def further(self, rows: list[Any], *, wanted: int) -> "Narrowing | None": ...
 
 
 FIELD_TYPES: dict[FieldType, type[Field[Any, Any]]] = {
@@ -147,8 +164,9 @@ def paginate(
 
     ``source`` is a queryset, or a compiled query (``backend.compiled``) whose rows have the keyset's
     fields as attributes: each page size and direction is then its own compiled variant.
-    With a ``narrowing`` (querysets only), a forward page is first asked of the narrowed list, and of the
-    whole list only when the narrowed rows do not provably make the same page (two queries then).
+    With a ``narrowing`` (querysets only), a forward page is first asked of the narrowed list, then of
+    the further rows it names, if any, and of the whole list only when those do not provably make the
+    same page (at most three queries).
     """
     params = PageParams(data=request.query_params)
     params.is_valid(raise_exception=True)
@@ -166,11 +184,9 @@ def paginate(
         queryset = source if after is None else source.filter(keyset.after(after, forward=forward))
         ordered = queryset.order_by(*keyset.order_by(forward=forward))
         if narrowing is not None and forward:
-            rows = list(ordered.filter(narrowing.condition)[: page_size + 1])
-            if not narrowing.covers(rows, wanted=page_size + 1):
-                rows = None
+            rows = _narrowed_page(ordered, keyset, narrowing, wanted=page_size + 1)
         if rows is None:
-            rows = list(ordered[: page_size + 1])
+            rows = list((ordered if narrowing is None else ordered.filter(narrowing.whole))[: page_size + 1])
     has_more = len(rows) > page_size
     rows = rows[:page_size]
     if not forward:
@@ -186,6 +202,18 @@ def paginate(
     elif token and not forward:
         next_url = base  # scrolled back past the start: the first page is the way on
     return Page(items=rows, next=next_url, previous=previous_url)
+
+
+def _narrowed_page(ordered: QuerySet[Any], keyset: Keyset, narrowing: Narrowing, *, wanted: int) -> list[Any] | None:
+    """The page's forward rows from ``narrowing`` and the ``further`` rows it names; None when they don't cover."""
+    rows = list(ordered.filter(narrowing.condition)[:wanted])
+    if narrowing.covers(rows, wanted=wanted):
+        return rows
+    further = narrowing.further(rows, wanted=wanted)
+    if further is None:
+        return None
+    rows = keyset.merged(rows, list(ordered.filter(further.condition)[:wanted]), forward=True)[:wanted]
+    return rows if further.covers(rows, wanted=wanted) else None
 
 
 def _compiled_page(source: Query, keyset: Keyset, after: list[Any] | None, *, forward: bool, limit: int) -> list[Any]:

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -223,7 +222,8 @@ class SearchView(APIView):
         query = validated(params.SearchParams, request)
         edition = query["lang"]
         results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"), refs=True)
-        page = paginate(results, request, SEARCH, search.recent_first(timezone.now()))
+        narrowing = selectors.search_narrowing(edition=edition, query=query["q"])
+        page = paginate(results, request, SEARCH, narrowing)
         terms = search.parse(edition.code, query["q"])
         texts = {ref.pk: (ref.title, ref.summary, ref.body_text) for ref in page.items}
         seen: dict[str, set[int]] = {}  # the page's words, each analysed once
