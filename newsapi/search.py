@@ -83,9 +83,9 @@ RECENT_FIRST_DAYS = 42
 as relevant as the cap (a common word in the body, against a title hit: 7 + 14 * log2(5) = 39.5 days)."""
 SUGGEST_DAYS = 90
 """How far back suggestions look before the whole archive (``selectors.article_suggestions``)."""
-WIDER_MAX_DAYS = 120
+FURTHER_MAX_DAYS = 120
 """The widest window ``RecentFirst.further`` reaches; a page that needs more is asked of the whole archive."""
-WIDER_MARGIN = timedelta(hours=1)
+FURTHER_MARGIN = timedelta(hours=1)
 """How much before the date whose floor is the page's last rank a further band starts: its floor is under it."""
 SQLITE_TITLE_WEIGHT = MAX_RELEVANCE
 SQLITE_OTHER_WEIGHT = MAX_RELEVANCE / 5
@@ -251,7 +251,7 @@ class DaysSince2000(Func):
 
 
 def _days_since_2000(moment: datetime) -> float:
-    """``DaysSince2000`` in Python, for a cursor's or a window's bound."""
+    """``DaysSince2000`` in Python, for a window's floor."""
     return (moment - EPOCH_2000).total_seconds() / 86400.0
 
 
@@ -291,7 +291,7 @@ class RecentFirst:
     before ``since`` back to the date whose floor is under that rank, merged with the rows in hand,
     make a page that ends at least as high. Ranking every match of a common word costs what the archive
     holds; this costs what the last weeks hold, read row by row (``Match.condition``), and a rare word,
-    whose recent matches don't fill a page, or a page that would need more than ``WIDER_MAX_DAYS``, is
+    whose recent matches don't fill a page, or a page that would need more than ``FURTHER_MAX_DAYS``, is
     asked of the whole archive through the index (``whole``), where few rows match.
     """
 
@@ -320,9 +320,9 @@ class RecentFirst:
         if len(rows) < wanted:
             return None
         days = (rows[-1].rank - math.log(MAX_RELEVANCE)) / RECENCY_PER_DAY  # the date whose floor is that rank
-        if _days_since_2000(self.now) - days > WIDER_MAX_DAYS:
+        if _days_since_2000(self.now) - days > FURTHER_MAX_DAYS:
             return None
-        since = EPOCH_2000 + timedelta(days=days) - WIDER_MARGIN
+        since = EPOCH_2000 + timedelta(days=days) - FURTHER_MARGIN
         if since >= self.since:
             return None
         return RecentFirst(now=self.now, since=since, until=self.since, whole=self.whole)

@@ -1,6 +1,7 @@
 """Reads of the content domain. Every reader-facing queryset starts from ``Article.objects.published()``."""
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, NamedTuple
@@ -620,9 +621,9 @@ def article_search(
     return queryset.filter(match.condition).annotate(rank=match.rank)
 
 
-def search_narrowing(*, edition: Edition, query: str) -> search.RecentFirst:
-    """How ``article_search``'s pages are asked (``search.RecentFirst``): the last months first, row by row."""
-    terms = search.parse(edition.code, query)
+def search_narrowing(terms: Sequence[search.QueryTerm]) -> search.RecentFirst:
+    """How ``article_search``'s pages for the query's ``terms`` (``search.parse``) are asked: the last weeks
+    first, row by row (``search.RecentFirst``)."""
     match = search.matching(terms, vendor=connection.vendor) if terms else None
     return search.recent_first(timezone.now(), match)
 

@@ -222,9 +222,8 @@ class SearchView(APIView):
         query = validated(params.SearchParams, request)
         edition = query["lang"]
         results = selectors.article_search(edition=edition, query=query["q"], section=query.get("section"), refs=True)
-        narrowing = selectors.search_narrowing(edition=edition, query=query["q"])
-        page = paginate(results, request, SEARCH, narrowing)
         terms = search.parse(edition.code, query["q"])
+        page = paginate(results, request, SEARCH, selectors.search_narrowing(terms))
         texts = {ref.pk: (ref.title, ref.summary, ref.body_text) for ref in page.items}
         seen: dict[str, set[int]] = {}  # the page's words, each analysed once
         found = [

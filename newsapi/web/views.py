@@ -471,7 +471,7 @@ def _search(request: HttpRequest, edition: Edition) -> TemplateResponse:
     articles = selectors.article_search(edition=edition, query=query)
     context = {"kind": "search", "query": query}
     terms = search.parse(edition.code, query)
-    narrowing = selectors.search_narrowing(edition=edition, query=query)
+    narrowing = selectors.search_narrowing(terms)
     return _listing(
         request, edition, articles, SEARCH, context, [f"search-{edition.code}"], terms=terms, narrowing=narrowing
     )
