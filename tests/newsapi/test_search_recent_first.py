@@ -19,16 +19,12 @@ from django.utils import timezone
 from newsapi import search
 from newsapi.selectors import article_search
 from tests.factories import edition, published_article
+from tests.newsapi.test_search import match_queries
 
 pytestmark = pytest.mark.django_db
 
 WORDS = ["harbour", "bridge", "budget", "ballot", "border", "bakery", "storm", "school", "road", "market"]
 FILLER = ["the", "a", "news", "today", "city"]
-
-
-def _match_queries(queries) -> list[str]:
-    column = "search_vector" if connection.vendor == "postgresql" else "search_terms"
-    return [query["sql"] for query in queries if column in query["sql"] and "newsapi_article" in query["sql"]]
 
 
 def _how_asked(matches: list[str]) -> str:
@@ -48,7 +44,7 @@ def _all_pages(api, q: str, page_size: int) -> tuple[list[int], Counter]:
         with CaptureQueriesContext(connection) as captured:
             response = api.get("/api/v1/search/", query)
         assert response.status_code == 200, response.content
-        ways[_how_asked(_match_queries(captured.captured_queries))] += 1
+        ways[_how_asked(match_queries(captured.captured_queries))] += 1
         seen += [item["id"] for item in response.json()["results"]]
         if not response.json()["next"]:
             return seen, ways
@@ -103,7 +99,7 @@ def test_a_full_window_that_cannot_prove_its_page_asks_the_band_before_it_not_th
 
     assert response.status_code == 200
     assert [item["id"] for item in response.json()["results"]] == [outside.pk, body_only[0].pk]
-    assert _how_asked(_match_queries(captured.captured_queries)) == "band"
+    assert _how_asked(match_queries(captured.captured_queries)) == "band"
 
 
 def test_relevance_above_the_cap_does_not_outrank_a_newer_title_match(api):
@@ -128,6 +124,6 @@ def test_the_window_is_read_row_by_row_and_the_archive_through_the_search_index(
     with CaptureQueriesContext(connection) as captured:
         api.get("/api/v1/search/", {"q": "harbour", "lang": "en"})
 
-    window, archive = _match_queries(captured.captured_queries)
+    window, archive = match_queries(captured.captured_queries)
     assert "ts_match_vq(" in window and "@@" not in window
     assert "@@" in archive
